@@ -1,0 +1,1 @@
+"""Falcon apps for machines: device API, admin API and the ENX redirector."""

@@ -1,0 +1,1 @@
+"""The adminapi surface used by PHA systems."""

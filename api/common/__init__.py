@@ -1,0 +1,1 @@
+"""Pieces every JSON surface shares: binding, errors, headers, health."""

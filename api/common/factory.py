@@ -1,0 +1,44 @@
+"""The skeleton every machine-facing Falcon app starts from."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+
+import falcon
+
+from api.common import errors, jsonio
+from api.common.health import HealthResource
+from api.common.middleware import MethodOverride, RequestId, SecurityHeaders
+from models.services import Services, build_services
+from models.settings import Settings
+
+
+def base_app(services: Services, *, html: bool = False, extra_middleware=()) -> falcon.App:
+    """Return an app with the shared middleware, error handlers and /health."""
+    settings = services.settings
+    # Order matters: the request id exists before anything logs; the method
+    # override must run before routing; security headers wrap everything.
+    middleware = [
+        RequestId(),
+        MethodOverride(),
+        SecurityHeaders(html=html, dev_mode=settings.dev_mode),
+        *extra_middleware,
+    ]
+    app = falcon.App(middleware=middleware)
+    app.req_options.strip_url_path_trailing_slash = False
+    jsonio.install(app)
+    errors.install(app, dev_mode=settings.dev_mode)
+    app.add_route(
+        "/health", HealthResource(services.db, settings.maintenance_mode, services.redis)
+    )
+    return app
+
+
+def services_from_env(name: str) -> Services:
+    """Build this worker's services from the environment (gunicorn entry points)."""
+    logging.basicConfig(level=os.environ.get("ENCV_LOG_LEVEL", "INFO"))
+    services = build_services(Settings.from_env(os.environ), name=name)
+    atexit.register(services.close)
+    return services

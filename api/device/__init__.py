@@ -1,0 +1,1 @@
+"""The apiserver surface used by phone apps."""

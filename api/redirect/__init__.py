@@ -1,0 +1,1 @@
+"""The enx-redirect surface: app association files and redirects."""

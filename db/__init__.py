@@ -1,0 +1,1 @@
+"""PostgreSQL and Redis access for encv. Imports nothing else of the project."""

@@ -1,0 +1,128 @@
+"""Read-through cache behind one small interface: Redis, in-process, or null.
+
+Every key is HMAC'd before it reaches the backend, because keys often carry
+secrets (raw API keys, phone numbers). Values are JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+
+class BackendUnavailable(RuntimeError):
+    """Redis (or another shared backend) failed; callers decide the policy."""
+
+
+class Cache(Protocol):
+    """Namespaced read-through cache with per-entry TTL."""
+
+    def fetch(self, key: str, ttl: float, loader: Callable[[], Any]) -> Any:
+        """Return the cached value of ``key`` or load, store and return it."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Forget ``key``."""
+        ...
+
+
+class _KeyHasher:
+    def __init__(self, namespace: str, hmac_key: bytes):
+        self.namespace = namespace
+        self._hmac_key = hmac_key
+
+    def hashed(self, key: str) -> str:
+        digest = hmac.new(self._hmac_key, key.encode(), hashlib.sha256).hexdigest()
+        return f"{self.namespace}:cache:{digest}"
+
+
+class RedisCache(_KeyHasher):
+    """Cache in Redis; a loader result of ``None`` is not cached."""
+
+    def __init__(self, client, namespace: str, hmac_key: bytes):
+        super().__init__(namespace, hmac_key)
+        self._client = client
+
+    def fetch(self, key: str, ttl: float, loader: Callable[[], Any]) -> Any:
+        """Return the cached value or load and store it for ``ttl`` seconds."""
+        hashed = self.hashed(key)
+        try:
+            raw = self._client.get(hashed)
+        except Exception as ex:  # redis raises many types; all mean "unavailable"
+            raise BackendUnavailable(f"cache read failed: {ex}") from ex
+        if raw is not None:
+            return json.loads(raw)
+        value = loader()
+        if value is not None:
+            try:
+                self._client.set(hashed, json.dumps(value), px=max(1, int(ttl * 1000)))
+            except Exception as ex:
+                raise BackendUnavailable(f"cache write failed: {ex}") from ex
+        return value
+
+    def delete(self, key: str) -> None:
+        """Forget ``key``."""
+        try:
+            self._client.delete(self.hashed(key))
+        except Exception as ex:
+            raise BackendUnavailable(f"cache delete failed: {ex}") from ex
+
+
+class MemoryCache(_KeyHasher):
+    """Per-process LRU cache with TTLs; fine for one host."""
+
+    def __init__(self, namespace: str, hmac_key: bytes, max_entries: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic):
+        super().__init__(namespace, hmac_key)
+        self._max = max_entries
+        self._clock = clock
+        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def fetch(self, key: str, ttl: float, loader: Callable[[], Any]) -> Any:
+        """Return the cached value or load and store it for ``ttl`` seconds."""
+        hashed = self.hashed(key)
+        now = self._clock()
+        with self._lock:
+            hit = self._items.get(hashed)
+            if hit and hit[0] > now:
+                self._items.move_to_end(hashed)
+                return json.loads(hit[1])
+        value = loader()
+        if value is not None:
+            with self._lock:
+                self._items[hashed] = (now + ttl, json.dumps(value))
+                self._items.move_to_end(hashed)
+                while len(self._items) > self._max:
+                    self._items.popitem(last=False)
+        return value
+
+    def delete(self, key: str) -> None:
+        """Forget ``key``."""
+        with self._lock:
+            self._items.pop(self.hashed(key), None)
+
+    def keys(self) -> list[str]:
+        """Return the stored (hashed) keys; for tests and debugging."""
+        with self._lock:
+            return list(self._items)
+
+
+class NullCache:
+    """Cache that never stores: every fetch calls the loader."""
+
+    def fetch(self, key: str, ttl: float, loader: Callable[[], Any]) -> Any:
+        """Call the loader."""
+        return loader()
+
+    def delete(self, key: str) -> None:
+        """Do nothing."""

@@ -1,0 +1,79 @@
+"""Connection sources: a pool per process, or one connection for tests."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Protocol
+
+import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached; callers map this to 503/500."""
+
+
+class ConnectionSource(Protocol):
+    """Anything that lends out autocommit psycopg connections."""
+
+    def connection(self) -> contextlib.AbstractContextManager[psycopg.Connection]:
+        """Lend a connection for the duration of a ``with`` block."""
+        ...
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    conn.autocommit = True
+
+
+class PoolSource:
+    """A psycopg pool opened explicitly, after any fork."""
+
+    def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8, name: str = "encv"):
+        self.pool = ConnectionPool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            open=False,
+            name=name,
+            configure=_configure,
+            check=ConnectionPool.check_connection,
+            kwargs={"application_name": name},
+        )
+
+    def open(self, timeout: float = 10.0) -> PoolSource:
+        """Open the pool and wait for a first connection so a bad DSN fails at boot."""
+        self.pool.open(wait=True, timeout=timeout)
+        return self
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.pool.close()
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """Lend a pooled connection, translating pool and network failures."""
+        try:
+            with self.pool.connection(timeout=10.0) as conn:
+                yield conn
+        except PoolTimeout as ex:
+            raise DatabaseUnavailable(str(ex)) from ex
+        except psycopg.OperationalError as ex:
+            raise DatabaseUnavailable(str(ex)) from ex
+
+
+class SingleConnectionSource:
+    """Lend the same connection every time (tests wrap it in a transaction)."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """Lend the one connection."""
+        yield self.conn
+
+
+def connect(dsn: str) -> psycopg.Connection:
+    """Open one autocommit connection (CLI commands, migrations)."""
+    return psycopg.connect(dsn, autocommit=True)

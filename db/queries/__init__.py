@@ -1,0 +1,1 @@
+"""SQL, one module per aggregate. Query functions never commit."""

@@ -1,0 +1,1 @@
+"""Command line and wiring: settings -> pools -> apps and jobs."""

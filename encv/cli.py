@@ -1,0 +1,231 @@
+"""The `encv` command line (contract in docs/design: up, migrate, bootstrap, serve, job)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+
+from models.settings import Settings, SettingsError
+
+log = logging.getLogger("encv")
+
+SURFACES = {
+    "server": "ui.app:get_app()",
+    "apiserver": "api.device.app:get_app()",
+    "adminapi": "api.admin.app:get_app()",
+    "enx-redirect": "api.redirect.app:get_app()",
+}
+# Offsets from --port-base, in the order of the contract.
+SURFACE_OFFSETS = {"server": 0, "apiserver": 1, "adminapi": 2, "enx-redirect": 3}
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment or exit with the reasons."""
+    try:
+        return Settings.from_env(os.environ)
+    except SettingsError as ex:
+        sys.exit(f"encv: {ex}")
+
+
+def database_url(settings: Settings) -> str:
+    """Return DATABASE_URL, or the embedded PostgreSQL's (started if needed)."""
+    if settings.database_url:
+        return settings.database_url.value
+    from encv.embedded import embedded_database_url
+
+    url = embedded_database_url(settings.data_dir)
+    log.info("DATABASE_URL not set: using the embedded PostgreSQL in %s", settings.data_dir)
+    return url
+
+
+def with_database(settings: Settings, url: str) -> Settings:
+    """Return settings whose DATABASE_URL is ``url``."""
+    from models.settings import Secret
+
+    return settings.replace(database_url=Secret(url))
+
+
+def prepare_database(settings: Settings, url: str) -> list[str]:
+    """Apply migrations and create the secrets and system keys; return what changed."""
+    from db.crypto import Envelope
+    from db.keystore import PostgresKeyStore
+    from db.migrate import migrate
+    from db.pool import connect
+    from db.secrets import SecretStore
+    from models.keys import ensure_all
+    from models.services import load_kek
+
+    with connect(url) as conn:
+        applied = migrate(conn)
+        envelope = Envelope(load_kek(settings))
+        made = ensure_all(conn, PostgresKeyStore(envelope), SecretStore(envelope),
+                          settings.tokens.certificate_key_id)
+    return applied + made
+
+
+def cmd_migrate(args) -> int:
+    settings = load_settings()
+    url = database_url(settings)
+    changes = prepare_database(settings, url)
+    print("migrate: " + (", ".join(changes) if changes else "nothing to do"))
+    return 0
+
+
+def cmd_bootstrap(args) -> int:
+    if not args.demo:
+        sys.exit("encv bootstrap: only --demo is supported")
+    settings = load_settings()
+    url = database_url(settings)
+    prepare_database(settings, url)
+    creds = demo_credentials(with_database(settings, url))
+    if args.json:
+        print(json.dumps(creds.as_json()))
+    else:
+        print_demo(creds)
+    return 0
+
+
+def demo_credentials(settings: Settings):
+    """Create or refresh the demo realm and return its credentials."""
+    from db.pool import SingleConnectionSource, connect
+    from models.bootstrap import bootstrap_demo
+    from models.services import build_services
+
+    with connect(settings.database_url.value) as conn:
+        services = build_services(settings, db=SingleConnectionSource(conn))
+        return bootstrap_demo(conn, services.secrets)
+
+
+def print_demo(creds) -> None:
+    """Print demo credentials for a person."""
+    print(f"Demo realm {creds.realm_name!r} (id {creds.realm_id}, region {creds.region_code})")
+    print(f"  admin API key:  {creds.admin_api_key}")
+    print(f"  device API key: {creds.device_api_key}")
+    print(f"  stats API key:  {creds.stats_api_key}")
+    print(f"  system admin:   {creds.system_admin['email']} / {creds.system_admin['password']}")
+    print(f"  realm admin:    {creds.realm_admin['email']} / {creds.realm_admin['password']}")
+
+
+def child_env(settings: Settings, url: str) -> dict[str, str]:
+    """Environment for child processes: same settings, explicit database."""
+    env = dict(os.environ)
+    env["DATABASE_URL"] = url
+    env["ENCV_DATA_DIR"] = str(settings.data_dir)
+    return env
+
+
+def gunicorn_argv(surface: str, bind: str, workers: int) -> list[str]:
+    """Return the argv that serves ``surface`` under gunicorn."""
+    return [
+        sys.executable, "-m", "gunicorn",
+        "--config", "python:encv.gunicorn_conf",
+        "--bind", bind,
+        "--workers", str(workers),
+        "--name", f"encv-{surface}",
+        SURFACES[surface],
+    ]
+
+
+def cmd_serve(args) -> int:
+    settings = load_settings()
+    url = database_url(settings)
+    prepare_database(settings, url)
+    port = settings.port_base + SURFACE_OFFSETS[args.surface]
+    bind = args.bind or f"127.0.0.1:{port}"
+    argv = gunicorn_argv(args.surface, bind, args.workers)
+    os.execve(sys.executable, argv, child_env(settings, url))
+    return 0  # not reached
+
+
+def cmd_job(args) -> int:
+    settings = load_settings()
+    url = database_url(settings)
+    prepare_database(settings, url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["ENCV_DATA_DIR"] = str(settings.data_dir)
+    from encv.jobs import run_job
+
+    return run_job(args.name)
+
+
+def cmd_up(args) -> int:
+    from encv.up import run_up
+
+    return run_up(args)
+
+
+def cmd_set_password(args) -> int:
+    settings = load_settings()
+    url = database_url(settings)
+    prepare_database(settings, url)
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    from db.pool import connect
+    from models.bootstrap import set_password
+    from models.passwords import complexity_errors
+
+    problems = complexity_errors(password, min_length=settings.ui.password_min_length)
+    if problems:
+        sys.exit("encv: " + "; ".join(problems))
+    with connect(url) as conn:
+        if not set_password(conn, args.email, password):
+            sys.exit(f"encv: no user with email {args.email}")
+    print(f"password set for {args.email}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of `encv`."""
+    parser = argparse.ArgumentParser(prog="encv", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="run every surface plus Dagster on this machine")
+    up.add_argument("--port-base", type=int, default=None,
+                    help="server port; apiserver +1, adminapi +2, enx-redirect +3")
+    up.add_argument("--dagster-port", type=int, default=None)
+    up.add_argument("--workers", type=int, default=2, help="gunicorn workers per surface")
+    up.set_defaults(func=cmd_up)
+
+    sub.add_parser("migrate", help="apply migrations (idempotent)").set_defaults(
+        func=cmd_migrate)
+
+    boot = sub.add_parser("bootstrap", help="create or refresh the demo realm")
+    boot.add_argument("--demo", action="store_true", required=True)
+    boot.add_argument("--json", action="store_true")
+    boot.set_defaults(func=cmd_bootstrap)
+
+    serve = sub.add_parser("serve", help="serve one surface under gunicorn")
+    serve.add_argument("surface", choices=sorted(SURFACES))
+    serve.add_argument("--bind", default=None, help="HOST:PORT")
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=cmd_serve)
+
+    job = sub.add_parser("job", help="run one internal duty once, in-process")
+    job.add_argument("name")
+    job.set_defaults(func=cmd_job)
+
+    admin = sub.add_parser("admin", help="administration helpers")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    setpw = admin_sub.add_parser("set-password", help="set a user's password")
+    setpw.add_argument("email")
+    setpw.add_argument("--password-stdin", action="store_true")
+    setpw.set_defaults(func=cmd_set_password)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `encv` command."""
+    logging.basicConfig(
+        level=os.environ.get("ENCV_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

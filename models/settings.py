@@ -1,0 +1,358 @@
+"""Process settings: one frozen object built once from the environment.
+
+Nothing else in encv reads ``os.environ``; the wiring layer builds a
+:class:`Settings` and passes the parts each component needs.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """Raised when the environment does not describe a valid configuration."""
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret value whose ``repr`` and ``str`` never reveal it."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self.value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """Parse a Go-style duration (``15m``, ``1h30m``, ``336h``) or plain seconds."""
+    text = text.strip()
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return float(text)
+    negative = text.startswith("-")
+    body = text[1:] if negative else text
+    pos, total = 0, 0.0
+    for match in _DURATION_PART.finditer(body):
+        if match.start() != pos:
+            break
+        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        pos = match.end()
+    if pos != len(body) or not body:
+        raise SettingsError(f"invalid duration {text!r} (use e.g. 90s, 15m, 24h)")
+    return -total if negative else total
+
+
+class _Env:
+    """Typed accessors over an environment mapping that collect errors."""
+
+    def __init__(self, env: Mapping[str, str]):
+        self.env = env
+        self.errors: list[str] = []
+
+    def str(self, name: str, default: str = "") -> str:
+        return self.env.get(name, default).strip() or default
+
+    def opt(self, name: str) -> str | None:
+        value = self.env.get(name, "").strip()
+        return value or None
+
+    def int(self, name: str, default: int, lo: int | None = None, hi: int | None = None) -> int:
+        raw = self.env.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            self.errors.append(f"{name}: {raw!r} is not an integer")
+            return default
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            self.errors.append(f"{name}: {value} is outside [{lo}, {hi}]")
+        return value
+
+    def bool(self, name: str, default: bool) -> bool:
+        raw = self.env.get(name, "").strip().lower()
+        if not raw:
+            return default
+        if raw in {"1", "true", "yes", "on"}:
+            return True
+        if raw in {"0", "false", "no", "off"}:
+            return False
+        self.errors.append(f"{name}: {raw!r} is not a boolean")
+        return default
+
+    def seconds(self, name: str, default: str, lo: float | None = 0) -> float:
+        raw = self.env.get(name, "").strip() or default
+        try:
+            value = parse_duration(raw)
+        except SettingsError as ex:
+            self.errors.append(f"{name}: {ex}")
+            return parse_duration(default)
+        if lo is not None and value < lo:
+            self.errors.append(f"{name}: must not be below {lo} seconds")
+        return value
+
+    def secret(self, name: str) -> Secret:
+        return Secret(self.env.get(name, "").strip())
+
+
+@dataclass(frozen=True)
+class TokenSettings:
+    """Verification-token and certificate defaults (protocol §6)."""
+
+    token_issuer: str  # TOKEN_ISSUER, default diagnosis-verification-example
+    token_duration: float  # VERIFICATION_TOKEN_DURATION, seconds, default 24h
+    certificate_issuer: str  # CERTIFICATE_ISSUER
+    certificate_audience: str  # CERTIFICATE_AUDIENCE
+    certificate_duration: float  # CERTIFICATE_DURATION, seconds, default 15m
+    certificate_key_id: str  # CERTIFICATE_SIGNING_KEY_ID, JWT kid, default v1
+    allowed_clock_skew: float  # ALLOWED_CLOCK_SKEW, seconds, default 5s
+
+
+@dataclass(frozen=True)
+class CodeSettings:
+    """Code issuance rules shared by the admin API and the UI (protocol §3)."""
+
+    allowed_past_symptom_days: int  # ALLOWED_PAST_SYMPTOM_DAYS, days, default 28
+    collision_retry_count: int  # COLLISION_RETRY_COUNT, default 6
+    enforce_realm_quotas: bool  # ENFORCE_REALM_QUOTAS, default true
+    enx_redirect_domain: str  # ENX_REDIRECT_DOMAIN, lower-cased, default ''
+    sms_api_base_url: str  # ENCV_SMS_API_URL, Twilio-compatible base URL
+    sms_timeout: float  # ENCV_SMS_TIMEOUT, seconds, default 10s
+    chaff_max_latency_ms: int  # CHAFF_MAX_LATENCY_MS, default 1000
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    """Fixed-window rate limit applied on every surface (protocol §10)."""
+
+    kind: str  # RATE_LIMIT_TYPE: redis|memory|noop; default redis if REDIS_URL else memory
+    tokens: int  # RATE_LIMIT_TOKENS, per window, default 120
+    interval: float  # RATE_LIMIT_INTERVAL, seconds, default 1m
+
+
+@dataclass(frozen=True)
+class CleanupSettings:
+    """Retention ages for the purge duty (operations §2), all in seconds."""
+
+    min_period: float = 300
+    authorized_app_max_age: float = 336 * 3600
+    verification_code_status_max_age: float = 336 * 3600
+    verification_code_max_age: float = 48 * 3600
+    verification_token_max_age: float = 24 * 3600
+    mobile_app_max_age: float = 168 * 3600
+    audit_entry_max_age: float = 720 * 3600
+    user_purge_max_age: float = 720 * 3600
+    signing_token_key_max_age: float = 36 * 3600
+    verification_signing_key_max_age: float = 36 * 3600
+    stats_max_age: float = 2184 * 3600
+    realm_chaff_event_max_age: float = 168 * 3600
+    user_report_max_age: float = 720 * 3600
+    user_report_unclaimed_max_age: float = 3600
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """People-facing server settings (ui-and-data §2, §3, §6.3)."""
+
+    auth_provider: str  # ENCV_AUTH_PROVIDER: local|firebase, default local
+    session_duration: float  # SESSION_DURATION, seconds, default 20h
+    session_idle_timeout: float  # SESSION_IDLE_TIMEOUT, seconds, default 20m
+    cookie_domain: str  # COOKIE_DOMAIN
+    server_endpoint: str  # SERVER_ENDPOINT, external base URL for emails
+    system_notice: str  # SYSTEM_NOTICE
+    firebase_jwks_url: str  # ENCV_FIREBASE_JWKS_URL
+    firebase_issuer: str  # ENCV_FIREBASE_ISSUER
+    firebase_audience: str  # ENCV_FIREBASE_AUDIENCE (project id)
+    signin_max_failures: int  # ENCV_SIGNIN_MAX_FAILURES, default 5
+    signin_lockout: float  # ENCV_SIGNIN_LOCKOUT, seconds, default 15m
+    password_min_length: int  # MIN_PWD_LENGTH, default 8
+    smtp_host: str  # ENCV_SMTP_HOST (system email config fallback)
+    smtp_port: int  # ENCV_SMTP_PORT, default 25
+    smtp_from: str  # ENCV_SMTP_FROM
+
+
+@dataclass(frozen=True)
+class OpsSettings:
+    """Outbound endpoints and knobs of the internal duties (operations.md)."""
+
+    app_feed_url: str  # ENCV_APP_FEED_URL
+    key_server_url: str  # ENCV_KEY_SERVER_URL (stats pull, e2e publish)
+    key_server_audience: str  # ENCV_KEY_SERVER_AUDIENCE
+    backup_dir: str  # ENCV_BACKUP_DIR, default $ENCV_DATA_DIR/backups
+    backup_keep: int  # ENCV_BACKUP_KEEP, newest N kept, default 7
+    enable_emailer: bool  # ENABLE_EMAILER, default false
+    e2e_apiserver_url: str  # ENCV_E2E_APISERVER_URL
+    e2e_adminapi_url: str  # ENCV_E2E_ADMINAPI_URL
+    e2e_redirect_url: str  # ENCV_E2E_REDIRECT_URL
+    min_realms_for_system_stats: int  # MIN_REALMS_FOR_SYSTEM_STATS, default 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a process of encv needs to know, validated at start."""
+
+    database_url: Secret  # DATABASE_URL; empty = embedded PostgreSQL
+    redis_url: Secret  # REDIS_URL; empty = in-process cache and limiter
+    data_dir: Path  # ENCV_DATA_DIR, default ./.encv
+    kek: Secret  # ENCV_KEK, base64 of 32 bytes; empty = generated file in data_dir
+    port_base: int  # ENCV_PORT_BASE, default 8080
+    dagster_port: int  # ENCV_DAGSTER_PORT, default 3000
+    dev_mode: bool  # DEV_MODE, default false (true under `encv up`)
+    maintenance_mode: bool  # MAINTENANCE_MODE, default false
+    db_pool_max: int  # ENCV_DB_POOL_MAX, connections per process, default 8
+    tokens: TokenSettings
+    codes: CodeSettings
+    rate_limit: RateLimitSettings
+    cleanup: CleanupSettings
+    ui: UiSettings
+    ops: OpsSettings
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from ``env``; raise SettingsError listing every problem."""
+        e = _Env(env)
+        data_dir = Path(e.str("ENCV_DATA_DIR", ".encv")).expanduser().absolute()
+        redis_url = e.secret("REDIS_URL")
+        kek = e.secret("ENCV_KEK")
+        if kek:
+            try:
+                if len(base64.b64decode(kek.value, validate=True)) != 32:
+                    e.errors.append("ENCV_KEK: must be base64 of exactly 32 bytes")
+            except ValueError:
+                e.errors.append("ENCV_KEK: is not valid base64")
+        rl_kind = e.str("RATE_LIMIT_TYPE", "redis" if redis_url else "memory").lower()
+        if rl_kind not in {"redis", "memory", "noop"}:
+            e.errors.append("RATE_LIMIT_TYPE: must be one of redis, memory, noop")
+        if rl_kind == "redis" and not redis_url:
+            e.errors.append("RATE_LIMIT_TYPE=redis needs REDIS_URL")
+        for name in ("DATABASE_URL", "REDIS_URL"):
+            value = env.get(name, "").strip()
+            if value and "://" not in value:
+                e.errors.append(f"{name}: expected a URL such as scheme://host/...")
+        cleanup = CleanupSettings(
+            min_period=e.seconds("CLEANUP_MIN_PERIOD", "5m"),
+            authorized_app_max_age=e.seconds("AUTHORIZED_APP_MAX_AGE", "336h"),
+            verification_code_status_max_age=e.seconds(
+                "VERIFICATION_CODE_STATUS_MAX_AGE", "336h"
+            ),
+            verification_code_max_age=e.seconds("VERIFICATION_CODE_MAX_AGE", "48h"),
+            verification_token_max_age=e.seconds("VERIFICATION_TOKEN_MAX_AGE", "24h"),
+            mobile_app_max_age=e.seconds("MOBILE_APP_MAX_AGE", "168h"),
+            audit_entry_max_age=e.seconds("AUDIT_ENTRY_MAX_AGE", "720h"),
+            user_purge_max_age=e.seconds("USER_PURGE_MAX_AGE", "720h"),
+            signing_token_key_max_age=e.seconds("SIGNING_TOKEN_KEY_MAX_AGE", "36h"),
+            verification_signing_key_max_age=e.seconds(
+                "VERIFICATION_SIGNING_KEY_MAX_AGE", "36h"
+            ),
+            stats_max_age=e.seconds("STATS_MAX_AGE", "2184h"),
+            realm_chaff_event_max_age=e.seconds("REALM_CHAFF_EVENT_MAX_AGE", "168h"),
+            user_report_max_age=e.seconds("USER_REPORT_MAX_AGE", "720h"),
+            user_report_unclaimed_max_age=e.seconds("USER_REPORT_UNCLAIMED_MAX_AGE", "60m"),
+        )
+        _check_cleanup(cleanup, e.errors)
+        settings = cls(
+            database_url=e.secret("DATABASE_URL"),
+            redis_url=redis_url,
+            data_dir=data_dir,
+            kek=kek,
+            port_base=e.int("ENCV_PORT_BASE", 8080, 1, 65531),
+            dagster_port=e.int("ENCV_DAGSTER_PORT", 3000, 1, 65535),
+            dev_mode=e.bool("DEV_MODE", False),
+            maintenance_mode=e.bool("MAINTENANCE_MODE", False),
+            db_pool_max=e.int("ENCV_DB_POOL_MAX", 8, 1, 200),
+            tokens=TokenSettings(
+                token_issuer=e.str("TOKEN_ISSUER", "diagnosis-verification-example"),
+                token_duration=e.seconds("VERIFICATION_TOKEN_DURATION", "24h", lo=1),
+                certificate_issuer=e.str(
+                    "CERTIFICATE_ISSUER", "diagnosis-verification-example"
+                ),
+                certificate_audience=e.str(
+                    "CERTIFICATE_AUDIENCE", "exposure-notifications-server"
+                ),
+                certificate_duration=e.seconds("CERTIFICATE_DURATION", "15m", lo=1),
+                certificate_key_id=e.str("CERTIFICATE_SIGNING_KEY_ID", "v1"),
+                allowed_clock_skew=e.seconds("ALLOWED_CLOCK_SKEW", "5s"),
+            ),
+            codes=CodeSettings(
+                allowed_past_symptom_days=e.int("ALLOWED_PAST_SYMPTOM_DAYS", 28, 1, 365),
+                collision_retry_count=e.int("COLLISION_RETRY_COUNT", 6, 1, 100),
+                enforce_realm_quotas=e.bool("ENFORCE_REALM_QUOTAS", True),
+                enx_redirect_domain=e.str("ENX_REDIRECT_DOMAIN", "").lower(),
+                sms_api_base_url=e.str("ENCV_SMS_API_URL", "https://api.twilio.com"),
+                sms_timeout=e.seconds("ENCV_SMS_TIMEOUT", "10s", lo=0.1),
+                chaff_max_latency_ms=e.int("CHAFF_MAX_LATENCY_MS", 1000, 0, 60000),
+            ),
+            rate_limit=RateLimitSettings(
+                kind=rl_kind,
+                tokens=e.int("RATE_LIMIT_TOKENS", 120, 1),
+                interval=e.seconds("RATE_LIMIT_INTERVAL", "1m", lo=1),
+            ),
+            cleanup=cleanup,
+            ui=UiSettings(
+                auth_provider=e.str("ENCV_AUTH_PROVIDER", "local").lower(),
+                session_duration=e.seconds("SESSION_DURATION", "20h", lo=60),
+                session_idle_timeout=e.seconds("SESSION_IDLE_TIMEOUT", "20m", lo=60),
+                cookie_domain=e.str("COOKIE_DOMAIN", ""),
+                server_endpoint=e.str("SERVER_ENDPOINT", ""),
+                system_notice=e.str("SYSTEM_NOTICE", ""),
+                firebase_jwks_url=e.str("ENCV_FIREBASE_JWKS_URL", ""),
+                firebase_issuer=e.str("ENCV_FIREBASE_ISSUER", ""),
+                firebase_audience=e.str("ENCV_FIREBASE_AUDIENCE", ""),
+                signin_max_failures=e.int("ENCV_SIGNIN_MAX_FAILURES", 5, 1, 1000),
+                signin_lockout=e.seconds("ENCV_SIGNIN_LOCKOUT", "15m"),
+                password_min_length=e.int("MIN_PWD_LENGTH", 8, 6, 256),
+                smtp_host=e.str("ENCV_SMTP_HOST", ""),
+                smtp_port=e.int("ENCV_SMTP_PORT", 25, 1, 65535),
+                smtp_from=e.str("ENCV_SMTP_FROM", "noreply@localhost"),
+            ),
+            ops=OpsSettings(
+                app_feed_url=e.str("ENCV_APP_FEED_URL", ""),
+                key_server_url=e.str("ENCV_KEY_SERVER_URL", ""),
+                key_server_audience=e.str(
+                    "ENCV_KEY_SERVER_AUDIENCE", "exposure-notifications-server"
+                ),
+                backup_dir=e.str("ENCV_BACKUP_DIR", str(data_dir / "backups")),
+                backup_keep=e.int("ENCV_BACKUP_KEEP", 7, 1, 1000),
+                enable_emailer=e.bool("ENABLE_EMAILER", False),
+                e2e_apiserver_url=e.str("ENCV_E2E_APISERVER_URL", ""),
+                e2e_adminapi_url=e.str("ENCV_E2E_ADMINAPI_URL", ""),
+                e2e_redirect_url=e.str("ENCV_E2E_REDIRECT_URL", ""),
+                min_realms_for_system_stats=e.int("MIN_REALMS_FOR_SYSTEM_STATS", 2, 0),
+            ),
+        )
+        if settings.ui.auth_provider not in {"local", "firebase"}:
+            e.errors.append("ENCV_AUTH_PROVIDER: must be local or firebase")
+        if settings.ui.auth_provider == "firebase" and not settings.ui.firebase_jwks_url:
+            e.errors.append("ENCV_AUTH_PROVIDER=firebase needs ENCV_FIREBASE_JWKS_URL")
+        if e.errors:
+            raise SettingsError("invalid configuration:\n  " + "\n  ".join(e.errors))
+        return settings
+
+    def replace(self, **changes) -> Settings:
+        """Return a copy with top-level fields replaced (tests, wiring)."""
+        return dataclasses.replace(self, **changes)
+
+
+def _check_cleanup(cfg: CleanupSettings, errors: list[str]) -> None:
+    """Apply the start-up checks of operations §2 to the retention ages."""
+    if cfg.audit_entry_max_age < 7 * 86400:
+        errors.append("AUDIT_ENTRY_MAX_AGE: must be at least 7 days")
+    if cfg.verification_code_status_max_age < cfg.verification_code_max_age:
+        errors.append(
+            "VERIFICATION_CODE_STATUS_MAX_AGE: must be >= VERIFICATION_CODE_MAX_AGE"
+        )
+    if not 30 * 86400 <= cfg.stats_max_age <= 180 * 86400:
+        errors.append("STATS_MAX_AGE: must be between 30 and 180 days")

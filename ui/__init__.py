@@ -1,0 +1,1 @@
+"""The web UI for case workers, realm admins and system admins (server)."""

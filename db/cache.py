@@ -80,8 +80,13 @@ class RedisCache(_KeyHasher):
 class MemoryCache(_KeyHasher):
     """Per-process LRU cache with TTLs; fine for one host."""
 
-    def __init__(self, namespace: str, hmac_key: bytes, max_entries: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        namespace: str,
+        hmac_key: bytes,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         super().__init__(namespace, hmac_key)
         self._max = max_entries
         self._clock = clock

@@ -29,11 +29,15 @@ class KeyStore(Protocol):
         """Create a new key version in ``key_ring`` and return its name."""
         ...
 
-    def private_key(self, conn: psycopg.Connection, name: str) -> ec.EllipticCurvePrivateKey:
+    def private_key(
+        self, conn: psycopg.Connection, name: str
+    ) -> ec.EllipticCurvePrivateKey:
         """Return the loaded private key of a key version."""
         ...
 
-    def public_key(self, conn: psycopg.Connection, name: str) -> ec.EllipticCurvePublicKey:
+    def public_key(
+        self, conn: psycopg.Connection, name: str
+    ) -> ec.EllipticCurvePublicKey:
         """Return the public key of a key version."""
         ...
 
@@ -66,9 +70,14 @@ class PostgresKeyStore:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        pem = key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        pem = (
+            key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM,
+                serialization.PublicFormat.SubjectPublicKeyInfo,
+            )
+            .decode()
+        )
         with conn.transaction():
             row = conn.execute(
                 "SELECT count(*) + 1 FROM key_versions WHERE key_ring = %(ring)s",
@@ -77,7 +86,8 @@ class PostgresKeyStore:
             # A random suffix keeps names unique even if two processes race.
             name = f"{key_ring}/cryptoKeyVersions/{row[0]}-{secrets.token_hex(4)}"
             conn.execute(
-                "INSERT INTO key_versions (name, key_ring, private_key_enc, public_key_pem)"
+                "INSERT INTO key_versions"
+                " (name, key_ring, private_key_enc, public_key_pem)"
                 " VALUES (%(name)s, %(ring)s, %(enc)s, %(pem)s)",
                 {
                     "name": name,
@@ -88,7 +98,9 @@ class PostgresKeyStore:
             )
         return name
 
-    def private_key(self, conn: psycopg.Connection, name: str) -> ec.EllipticCurvePrivateKey:
+    def private_key(
+        self, conn: psycopg.Connection, name: str
+    ) -> ec.EllipticCurvePrivateKey:
         """Return (and cache) the decrypted private key of ``name``."""
         key = self._private.get(name)
         if key is not None:
@@ -106,7 +118,9 @@ class PostgresKeyStore:
             self._private[name] = key
         return key
 
-    def public_key(self, conn: psycopg.Connection, name: str) -> ec.EllipticCurvePublicKey:
+    def public_key(
+        self, conn: psycopg.Connection, name: str
+    ) -> ec.EllipticCurvePublicKey:
         """Return (and cache) the public key of ``name``."""
         key = self._public.get(name)
         if key is not None:
@@ -124,7 +138,9 @@ class PostgresKeyStore:
 
     def sign(self, conn: psycopg.Connection, name: str, digest_input: bytes) -> bytes:
         """Sign with ECDSA P-256 / SHA-256; DER-encoded signature."""
-        return self.private_key(conn, name).sign(digest_input, ec.ECDSA(hashes.SHA256()))
+        return self.private_key(conn, name).sign(
+            digest_input, ec.ECDSA(hashes.SHA256())
+        )
 
     def destroy(self, conn: psycopg.Connection, name: str) -> None:
         """Erase the sealed private key; already-destroyed counts as success."""
@@ -135,4 +151,3 @@ class PostgresKeyStore:
         )
         with self._lock:
             self._private.pop(name, None)
-

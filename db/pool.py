@@ -29,7 +29,9 @@ def _configure(conn: psycopg.Connection) -> None:
 class PoolSource:
     """A psycopg pool opened explicitly, after any fork."""
 
-    def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8, name: str = "encv"):
+    def __init__(
+        self, dsn: str, *, min_size: int = 1, max_size: int = 8, name: str = "encv"
+    ):
         self.pool = ConnectionPool(
             dsn,
             min_size=min_size,

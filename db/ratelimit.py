@@ -30,7 +30,7 @@ class Decision:
 
 
 class RateLimiter(Protocol):
-    """Take a token for ``key`` in ``namespace`` (e.g. ``apiserver:ratelimit:realm``)."""
+    """Take tokens for ``key`` in ``namespace`` such as ``apiserver:ratelimit``."""
 
     def take(self, namespace: str, key: str) -> Decision:
         """Consume one token and say whether the request may proceed."""
@@ -66,8 +66,14 @@ return {count, ttl}
 class RedisRateLimiter(_Hasher):
     """Limiter shared by every process through Redis (one Lua call per take)."""
 
-    def __init__(self, client, hmac_key: bytes, tokens: int, interval: float,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        client,
+        hmac_key: bytes,
+        tokens: int,
+        interval: float,
+        clock: Callable[[], float] = time.time,
+    ):
         super().__init__(hmac_key, tokens, interval)
         self._client = client
         self._clock = clock
@@ -94,8 +100,14 @@ class RedisRateLimiter(_Hasher):
 class MemoryRateLimiter(_Hasher):
     """Per-process limiter (one host only)."""
 
-    def __init__(self, hmac_key: bytes, tokens: int, interval: float,
-                 clock: Callable[[], float] = time.time, max_keys: int = 100_000):
+    def __init__(
+        self,
+        hmac_key: bytes,
+        tokens: int,
+        interval: float,
+        clock: Callable[[], float] = time.time,
+        max_keys: int = 100_000,
+    ):
         super().__init__(hmac_key, tokens, interval)
         self._clock = clock
         self._max_keys = max_keys

@@ -83,7 +83,12 @@ class SecretStore:
         ]
 
     def create(
-        self, conn: psycopg.Connection, secret_type: str, *, active: bool, value: bytes | None = None
+        self,
+        conn: psycopg.Connection,
+        secret_type: str,
+        *,
+        active: bool,
+        value: bytes | None = None,
     ) -> int:
         """Create a new secret version of ``secret_type`` and return its id."""
         if value is None:

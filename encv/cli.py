@@ -1,4 +1,4 @@
-"""The `encv` command line (contract in docs/design: up, migrate, bootstrap, serve, job)."""
+"""The `encv` command line: up, migrate, bootstrap, serve, job, admin."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ def database_url(settings: Settings) -> str:
     from encv.embedded import embedded_database_url
 
     url = embedded_database_url(settings.data_dir)
-    log.info("DATABASE_URL not set: using the embedded PostgreSQL in %s", settings.data_dir)
+    log.info(
+        "DATABASE_URL not set: using the embedded PostgreSQL in %s", settings.data_dir
+    )
     return url
 
 
@@ -62,8 +64,12 @@ def prepare_database(settings: Settings, url: str) -> list[str]:
     with connect(url) as conn:
         applied = migrate(conn)
         envelope = Envelope(load_kek(settings))
-        made = ensure_all(conn, PostgresKeyStore(envelope), SecretStore(envelope),
-                          settings.tokens.certificate_key_id)
+        made = ensure_all(
+            conn,
+            PostgresKeyStore(envelope),
+            SecretStore(envelope),
+            settings.tokens.certificate_key_id,
+        )
     return applied + made
 
 
@@ -102,12 +108,21 @@ def demo_credentials(settings: Settings):
 
 def print_demo(creds) -> None:
     """Print demo credentials for a person."""
-    print(f"Demo realm {creds.realm_name!r} (id {creds.realm_id}, region {creds.region_code})")
+    print(
+        f"Demo realm {creds.realm_name!r} (id {creds.realm_id}, "
+        f"region {creds.region_code})"
+    )
     print(f"  admin API key:  {creds.admin_api_key}")
     print(f"  device API key: {creds.device_api_key}")
     print(f"  stats API key:  {creds.stats_api_key}")
-    print(f"  system admin:   {creds.system_admin['email']} / {creds.system_admin['password']}")
-    print(f"  realm admin:    {creds.realm_admin['email']} / {creds.realm_admin['password']}")
+    print(
+        f"  system admin:   {creds.system_admin['email']} / "
+        f"{creds.system_admin['password']}"
+    )
+    print(
+        f"  realm admin:    {creds.realm_admin['email']} / "
+        f"{creds.realm_admin['password']}"
+    )
 
 
 def child_env(settings: Settings, url: str) -> dict[str, str]:
@@ -121,11 +136,17 @@ def child_env(settings: Settings, url: str) -> dict[str, str]:
 def gunicorn_argv(surface: str, bind: str, workers: int) -> list[str]:
     """Return the argv that serves ``surface`` under gunicorn."""
     return [
-        sys.executable, "-m", "gunicorn",
-        "--config", "python:encv.gunicorn_conf",
-        "--bind", bind,
-        "--workers", str(workers),
-        "--name", f"encv-{surface}",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:encv.gunicorn_conf",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--name",
+        f"encv-{surface}",
         SURFACES[surface],
     ]
 
@@ -162,7 +183,9 @@ def cmd_set_password(args) -> int:
     settings = load_settings()
     url = database_url(settings)
     prepare_database(settings, url)
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    password = (
+        sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    )
     from db.pool import connect
     from models.bootstrap import set_password
     from models.passwords import complexity_errors
@@ -183,14 +206,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     up = sub.add_parser("up", help="run every surface plus Dagster on this machine")
-    up.add_argument("--port-base", type=int, default=None,
-                    help="server port; apiserver +1, adminapi +2, enx-redirect +3")
+    up.add_argument(
+        "--port-base",
+        type=int,
+        default=None,
+        help="server port; apiserver +1, adminapi +2, enx-redirect +3",
+    )
     up.add_argument("--dagster-port", type=int, default=None)
-    up.add_argument("--workers", type=int, default=2, help="gunicorn workers per surface")
+    up.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers per surface"
+    )
     up.set_defaults(func=cmd_up)
 
     sub.add_parser("migrate", help="apply migrations (idempotent)").set_defaults(
-        func=cmd_migrate)
+        func=cmd_migrate
+    )
 
     boot = sub.add_parser("bootstrap", help="create or refresh the demo realm")
     boot.add_argument("--demo", action="store_true", required=True)

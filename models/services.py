@@ -19,7 +19,12 @@ from db.cache import Cache, MemoryCache, NullCache, RedisCache
 from db.crypto import Envelope
 from db.keystore import KeyStore, PostgresKeyStore
 from db.pool import ConnectionSource, PoolSource
-from db.ratelimit import MemoryRateLimiter, NullRateLimiter, RateLimiter, RedisRateLimiter
+from db.ratelimit import (
+    MemoryRateLimiter,
+    NullRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+)
 from db.secrets import SecretStore
 from models.clock import Clock, SystemClock
 from models.secrets import Secrets
@@ -99,8 +104,9 @@ def build_services(
                 "DATABASE_URL is not set; start through `encv serve`/`encv up`, "
                 "which provide the embedded database"
             )
-        pool = PoolSource(settings.database_url.value, max_size=settings.db_pool_max,
-                          name=name).open()
+        pool = PoolSource(
+            settings.database_url.value, max_size=settings.db_pool_max, name=name
+        ).open()
         closers.append(pool.close)
         db = pool
     envelope = Envelope(load_kek(settings))

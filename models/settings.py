@@ -69,7 +69,9 @@ class _Env:
         value = self.env.get(name, "").strip()
         return value or None
 
-    def int(self, name: str, default: int, lo: int | None = None, hi: int | None = None) -> int:
+    def int(
+        self, name: str, default: int, lo: int | None = None, hi: int | None = None
+    ) -> int:
         raw = self.env.get(name, "").strip()
         if not raw:
             return default
@@ -138,7 +140,8 @@ class CodeSettings:
 class RateLimitSettings:
     """Fixed-window rate limit applied on every surface (protocol §10)."""
 
-    kind: str  # RATE_LIMIT_TYPE: redis|memory|noop; default redis if REDIS_URL else memory
+    # RATE_LIMIT_TYPE: redis|memory|noop; default redis with REDIS_URL, else memory
+    kind: str
     tokens: int  # RATE_LIMIT_TOKENS, per window, default 120
     interval: float  # RATE_LIMIT_INTERVAL, seconds, default 1m
 
@@ -260,7 +263,9 @@ class Settings:
             stats_max_age=e.seconds("STATS_MAX_AGE", "2184h"),
             realm_chaff_event_max_age=e.seconds("REALM_CHAFF_EVENT_MAX_AGE", "168h"),
             user_report_max_age=e.seconds("USER_REPORT_MAX_AGE", "720h"),
-            user_report_unclaimed_max_age=e.seconds("USER_REPORT_UNCLAIMED_MAX_AGE", "60m"),
+            user_report_unclaimed_max_age=e.seconds(
+                "USER_REPORT_UNCLAIMED_MAX_AGE", "60m"
+            ),
         )
         _check_cleanup(cleanup, e.errors)
         settings = cls(
@@ -287,7 +292,9 @@ class Settings:
                 allowed_clock_skew=e.seconds("ALLOWED_CLOCK_SKEW", "5s"),
             ),
             codes=CodeSettings(
-                allowed_past_symptom_days=e.int("ALLOWED_PAST_SYMPTOM_DAYS", 28, 1, 365),
+                allowed_past_symptom_days=e.int(
+                    "ALLOWED_PAST_SYMPTOM_DAYS", 28, 1, 365
+                ),
                 collision_retry_count=e.int("COLLISION_RETRY_COUNT", 6, 1, 100),
                 enforce_realm_quotas=e.bool("ENFORCE_REALM_QUOTAS", True),
                 enx_redirect_domain=e.str("ENX_REDIRECT_DOMAIN", "").lower(),
@@ -335,7 +342,10 @@ class Settings:
         )
         if settings.ui.auth_provider not in {"local", "firebase"}:
             e.errors.append("ENCV_AUTH_PROVIDER: must be local or firebase")
-        if settings.ui.auth_provider == "firebase" and not settings.ui.firebase_jwks_url:
+        if (
+            settings.ui.auth_provider == "firebase"
+            and not settings.ui.firebase_jwks_url
+        ):
             e.errors.append("ENCV_AUTH_PROVIDER=firebase needs ENCV_FIREBASE_JWKS_URL")
         if e.errors:
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(e.errors))

@@ -33,7 +33,8 @@ class UiSecurityHeaders:
         https = req.scheme == "https" or req.get_header("X-Forwarded-Proto") == "https"
         if https and not self.dev_mode:
             resp.set_header(
-                "Strict-Transport-Security", "max-age=315360000; includeSubDomains; preload"
+                "Strict-Transport-Security",
+                "max-age=315360000; includeSubDomains; preload",
             )
 
 
@@ -64,7 +65,9 @@ class Home:
     def on_get(self, req, resp):
         """Render the landing page."""
         resp.content_type = falcon.MEDIA_HTML
-        resp.text = self._lookup.get_template("home.mako").render(lang="en", title="Sign in")
+        resp.text = self._lookup.get_template("home.mako").render(
+            lang="en", title="Sign in"
+        )
 
 
 def create_app(services: Services) -> falcon.App:
@@ -73,7 +76,9 @@ def create_app(services: Services) -> falcon.App:
     app = falcon.App(middleware=[UiSecurityHeaders(services.settings.dev_mode)])
     app.add_route("/health", Health(services.db))
     app.add_route("/", Home(lookup))
-    app.add_static_route("/static", str(os.path.join(os.path.dirname(__file__), "static")))
+    app.add_static_route(
+        "/static", str(os.path.join(os.path.dirname(__file__), "static"))
+    )
     return app
 
 

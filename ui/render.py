@@ -16,6 +16,7 @@ def make_lookup(module_directory: str | None = None) -> TemplateLookup:
         directories=[str(TEMPLATES)],
         default_filters=["h"],  # HTML-escape every ${...} unless |n is asked for
         strict_undefined=True,
-        module_directory=module_directory or str(Path(tempfile.gettempdir()) / "encv-mako"),
+        module_directory=module_directory
+        or str(Path(tempfile.gettempdir()) / "encv-mako"),
         input_encoding="utf-8",
     )

@@ -21,12 +21,16 @@ def envelope(message: str, code: str = "") -> dict:
     return {"error": message, "errorCode": code, "error_code": code}
 
 
-def write_error(resp: falcon.Response, status: int, message: str, code: str = "") -> None:
+def write_error(
+    resp: falcon.Response, status: int, message: str, code: str = ""
+) -> None:
     """Render an error envelope with ``status`` (unregistered statuses become 500)."""
     if status not in ALLOWED_STATUSES:
         resp.status = 500
         resp.content_type = falcon.MEDIA_JSON
-        resp.text = dumps({"error": f"{status} is not a registered response code"}).rstrip()
+        resp.text = dumps(
+            {"error": f"{status} is not a registered response code"}
+        ).rstrip()
         return
     resp.status = status
     resp.content_type = falcon.MEDIA_JSON
@@ -35,7 +39,9 @@ def write_error(resp: falcon.Response, status: int, message: str, code: str = ""
 
 def _wants(req: falcon.Request) -> str:
     # The original splits Accept + Content-Type on "," without trimming.
-    items = (req.get_header("Accept") or "").split(",") + (req.content_type or "").split(",")
+    items = (req.get_header("Accept") or "").split(",") + (
+        req.content_type or ""
+    ).split(",")
     if any(item.startswith("text/html") for item in items):
         return "html"
     if any(item.startswith("application/json") for item in items):
@@ -43,8 +49,9 @@ def _wants(req: falcon.Request) -> str:
     return "text"
 
 
-def write_generic(resp: falcon.Request, req: falcon.Request, status: int, text: str,
-                  json_body: dict) -> None:
+def write_generic(
+    resp: falcon.Request, req: falcon.Request, status: int, text: str, json_body: dict
+) -> None:
     """Content-negotiated generic error (HTML first, then JSON, else text)."""
     resp.status = status
     kind = _wants(req)
@@ -59,8 +66,9 @@ def write_generic(resp: falcon.Request, req: falcon.Request, status: int, text: 
         resp.text = text
 
 
-def internal_error(req: falcon.Request, resp: falcon.Response, dev_mode: bool = False,
-                   detail: str = "") -> None:
+def internal_error(
+    req: falcon.Request, resp: falcon.Response, dev_mode: bool = False, detail: str = ""
+) -> None:
     """Render the generic 500 of the original."""
     message = detail if dev_mode and detail else "Internal Server Error"
     write_generic(resp, req, 500, "Internal Server Error", {"error": message})

@@ -15,7 +15,9 @@ from models.services import Services, build_services
 from models.settings import Settings
 
 
-def base_app(services: Services, *, html: bool = False, extra_middleware=()) -> falcon.App:
+def base_app(
+    services: Services, *, html: bool = False, extra_middleware=()
+) -> falcon.App:
     """Return an app with the shared middleware, error handlers and /health."""
     settings = services.settings
     # Order matters: the request id exists before anything logs; the method
@@ -31,7 +33,8 @@ def base_app(services: Services, *, html: bool = False, extra_middleware=()) -> 
     jsonio.install(app)
     errors.install(app, dev_mode=settings.dev_mode)
     app.add_route(
-        "/health", HealthResource(services.db, settings.maintenance_mode, services.redis)
+        "/health",
+        HealthResource(services.db, settings.maintenance_mode, services.redis),
     )
     return app
 

@@ -12,7 +12,10 @@ _ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 def dumps(obj) -> str:
     """Compact JSON with HTML-sensitive characters escaped and a newline."""
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).translate(_ESCAPES) + "\n"
+    return (
+        json.dumps(obj, separators=(",", ":"), ensure_ascii=False).translate(_ESCAPES)
+        + "\n"
+    )
 
 
 def json_handler() -> falcon.media.JSONHandler:

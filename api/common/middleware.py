@@ -25,8 +25,14 @@ class RequestId:
         """Log one line per request."""
         if log.isEnabledFor(logging.INFO):
             elapsed = (time.perf_counter() - req.context.started) * 1000
-            log.info("%s %s %s %.1fms rid=%s", req.method, req.path, resp.status,
-                     elapsed, req.context.request_id)
+            log.info(
+                "%s %s %s %.1fms rid=%s",
+                req.method,
+                req.path,
+                resp.status,
+                elapsed,
+                req.context.request_id,
+            )
 
 
 class MethodOverride:
@@ -55,5 +61,6 @@ class SecurityHeaders:
         https = req.scheme == "https" or req.get_header("X-Forwarded-Proto") == "https"
         if https and not self.dev_mode:
             resp.set_header(
-                "Strict-Transport-Security", "max-age=315360000; includeSubDomains; preload"
+                "Strict-Transport-Security",
+                "max-age=315360000; includeSubDomains; preload",
             )

@@ -11,15 +11,26 @@ _SELECT = f"SELECT {AUTHORIZED_APP_COLUMNS} FROM authorized_apps"  # noqa: S608
 
 
 def insert_authorized_app(
-    conn: psycopg.Connection, *, realm_id: int, name: str, preview: str, key_hmac: str,
+    conn: psycopg.Connection,
+    *,
+    realm_id: int,
+    name: str,
+    preview: str,
+    key_hmac: str,
     key_type: int,
 ) -> int:
     """Insert an API key row and return its id."""
     return conn.execute(
-        "INSERT INTO authorized_apps (realm_id, name, api_key_preview, api_key, api_key_type)"
+        "INSERT INTO authorized_apps"
+        " (realm_id, name, api_key_preview, api_key, api_key_type)"
         " VALUES (%(realm_id)s, %(name)s, %(preview)s, %(key)s, %(type)s) RETURNING id",
-        {"realm_id": realm_id, "name": name, "preview": preview, "key": key_hmac,
-         "type": key_type},
+        {
+            "realm_id": realm_id,
+            "name": name,
+            "preview": preview,
+            "key": key_hmac,
+            "type": key_type,
+        },
     ).fetchone()[0]
 
 
@@ -42,7 +53,8 @@ def get_authorized_app_by_name(
     """Return a realm's key by name, disabled or not."""
     with conn.cursor(row_factory=class_row(AuthorizedApp)) as cur:
         return cur.execute(
-            _SELECT + " WHERE realm_id = %(realm_id)s AND lower(name) = lower(%(name)s)",
+            _SELECT
+            + " WHERE realm_id = %(realm_id)s AND lower(name) = lower(%(name)s)",
             {"realm_id": realm_id, "name": name},
         ).fetchone()
 

@@ -22,7 +22,9 @@ def token_signing_key_by_kid(conn: psycopg.Connection, kid: str) -> str | None:
     return row[0] if row else None
 
 
-def insert_token_signing_key(conn: psycopg.Connection, key_version: str, active: bool) -> str:
+def insert_token_signing_key(
+    conn: psycopg.Connection, key_version: str, active: bool
+) -> str:
     """Insert a token-signing key row; return its kid (uuid)."""
     return conn.execute(
         "INSERT INTO token_signing_keys (key_version_id, is_active)"
@@ -50,8 +52,10 @@ def insert_system_certificate_key(
     ).fetchone()[0]
 
 
-def list_system_certificate_keys(conn: psycopg.Connection) -> list[tuple[str, str, bool]]:
-    """Return (kid, key version, active) of every system certificate key, newest first."""
+def list_system_certificate_keys(
+    conn: psycopg.Connection,
+) -> list[tuple[str, str, bool]]:
+    """Return (kid, key version, active) of every system certificate key."""
     return conn.execute(
         "SELECT kid, key_version_id, is_active FROM system_certificate_keys"
         " ORDER BY created_at DESC, id DESC"

@@ -6,7 +6,13 @@ import psycopg
 
 
 def upsert_mobile_app(
-    conn: psycopg.Connection, *, realm_id: int, name: str, os: int, app_id: str, url: str,
+    conn: psycopg.Connection,
+    *,
+    realm_id: int,
+    name: str,
+    os: int,
+    app_id: str,
+    url: str,
     sha: str = "",
 ) -> int:
     """Create or refresh a realm's app (by name and OS); return its id."""
@@ -16,5 +22,12 @@ def upsert_mobile_app(
         " ON CONFLICT ((lower(name)), realm_id, os) DO UPDATE SET"
         " app_id = EXCLUDED.app_id, url = EXCLUDED.url, sha = EXCLUDED.sha,"
         " deleted_at = NULL, updated_at = now() RETURNING id",
-        {"realm": realm_id, "name": name, "os": os, "app_id": app_id, "url": url, "sha": sha},
+        {
+            "realm": realm_id,
+            "name": name,
+            "os": os,
+            "app_id": app_id,
+            "url": url,
+            "sha": sha,
+        },
     ).fetchone()[0]

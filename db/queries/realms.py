@@ -25,7 +25,8 @@ def get_realm_by_name(conn: psycopg.Connection, name: str) -> Realm | None:
     """Return a live realm by (case-insensitive) name."""
     with conn.cursor(row_factory=class_row(Realm)) as cur:
         return cur.execute(
-            _SELECT + " WHERE lower(name) = lower(%(name)s) AND deleted_at IS NULL", {"name": name}
+            _SELECT + " WHERE lower(name) = lower(%(name)s) AND deleted_at IS NULL",
+            {"name": name},
         ).fetchone()
 
 
@@ -33,7 +34,8 @@ def get_realm_by_region(conn: psycopg.Connection, region_code: str) -> Realm | N
     """Return a live realm by (case-insensitive) region code."""
     with conn.cursor(row_factory=class_row(Realm)) as cur:
         return cur.execute(
-            _SELECT + " WHERE lower(region_code) = lower(%(rc)s) AND deleted_at IS NULL",
+            _SELECT
+            + " WHERE lower(region_code) = lower(%(rc)s) AND deleted_at IS NULL",
             {"rc": region_code},
         ).fetchone()
 
@@ -58,9 +60,12 @@ def update_realm(conn: psycopg.Connection, realm_id: int, **columns: Any) -> int
     """Set the given columns of a realm; return rows affected."""
     if not columns:
         return 0
-    query = sql.SQL("UPDATE realms SET {sets}, updated_at = now() WHERE id = {id}").format(
+    query = sql.SQL(
+        "UPDATE realms SET {sets}, updated_at = now() WHERE id = {id}"
+    ).format(
         sets=sql.SQL(", ").join(
-            sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in columns
+            sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c))
+            for c in columns
         ),
         id=sql.Placeholder("__id"),
     )

@@ -13,7 +13,9 @@ _SELECT = f"SELECT {USER_COLUMNS} FROM users"  # noqa: S608
 def get_user_by_email(conn: psycopg.Connection, email: str) -> User | None:
     """Return a user by (case-insensitive) email."""
     with conn.cursor(row_factory=class_row(User)) as cur:
-        return cur.execute(_SELECT + " WHERE lower(email) = lower(%(email)s)", {"email": email}).fetchone()
+        return cur.execute(
+            _SELECT + " WHERE lower(email) = lower(%(email)s)", {"email": email}
+        ).fetchone()
 
 
 def get_user(conn: psycopg.Connection, user_id: int) -> User | None:
@@ -22,17 +24,22 @@ def get_user(conn: psycopg.Connection, user_id: int) -> User | None:
         return cur.execute(_SELECT + " WHERE id = %(id)s", {"id": user_id}).fetchone()
 
 
-def upsert_user(conn: psycopg.Connection, *, email: str, name: str, system_admin: bool) -> int:
+def upsert_user(
+    conn: psycopg.Connection, *, email: str, name: str, system_admin: bool
+) -> int:
     """Create the user or update name/admin flag; return the id."""
     return conn.execute(
-        "INSERT INTO users (email, name, system_admin) VALUES (%(email)s, %(name)s, %(sa)s)"
+        "INSERT INTO users (email, name, system_admin)"
+        " VALUES (%(email)s, %(name)s, %(sa)s)"
         " ON CONFLICT ((lower(email))) DO UPDATE SET name = EXCLUDED.name,"
         " system_admin = EXCLUDED.system_admin, updated_at = now() RETURNING id",
         {"email": email, "name": name, "sa": system_admin},
     ).fetchone()[0]
 
 
-def set_password_hash(conn: psycopg.Connection, user_id: int, password_hash: str) -> int:
+def set_password_hash(
+    conn: psycopg.Connection, user_id: int, password_hash: str
+) -> int:
     """Store a new password hash, clear lockout and revoke older sessions."""
     return conn.execute(
         "UPDATE users SET password_hash = %(hash)s, last_password_change = now(),"
@@ -58,8 +65,11 @@ def upsert_membership(
     conn.execute(
         "INSERT INTO memberships (realm_id, user_id, permissions)"
         " VALUES (%(realm)s, %(user)s, %(perms)s)"
-        " ON CONFLICT (realm_id, user_id) DO UPDATE SET permissions = EXCLUDED.permissions,"
+        " ON CONFLICT (realm_id, user_id) DO UPDATE"
+        " SET permissions = EXCLUDED.permissions,"
         " updated_at = now()",
         {"realm": realm_id, "user": user_id, "perms": permissions},
     )
-    conn.execute("UPDATE users SET updated_at = now() WHERE id = %(id)s", {"id": user_id})
+    conn.execute(
+        "UPDATE users SET updated_at = now() WHERE id = %(id)s", {"id": user_id}
+    )

@@ -1,0 +1,78 @@
+import falcon.testing
+import pytest
+
+from api.admin.app import create_app as admin_app
+from api.device.app import create_app as device_app
+from api.redirect.app import create_app as redirect_app
+from ui.app import create_app as ui_app
+
+FACTORIES = {
+    "apiserver": device_app,
+    "adminapi": admin_app,
+    "enx-redirect": redirect_app,
+    "server": ui_app,
+}
+
+
+@pytest.mark.parametrize("surface", sorted(FACTORIES))
+def test_health_answers_after_checking_the_database(services, surface):
+    client = falcon.testing.TestClient(FACTORIES[surface](services))
+    resp = client.simulate_get("/health")
+    assert resp.status_code == 200
+    assert resp.json["status"] == "ok"
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("surface", ["apiserver", "adminapi"])
+def test_json_surfaces_match_the_original_routing_errors(services, surface):
+    client = falcon.testing.TestClient(FACTORIES[surface](services))
+    resp = client.simulate_get("/nope")
+    assert resp.status_code == 404
+    assert resp.text == "404 page not found\n"
+    resp = client.simulate_post("/health")
+    assert resp.status_code == 405 and resp.text == ""
+    assert resp.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "X-Frame-Options" not in resp.headers
+    assert resp.headers["X-Request-Id"]
+
+
+def test_hsts_only_over_https(services):
+    client = falcon.testing.TestClient(device_app(services))
+    assert "Strict-Transport-Security" not in client.simulate_get("/health").headers
+    resp = client.simulate_get("/health", headers={"X-Forwarded-Proto": "https"})
+    assert resp.headers["Strict-Transport-Security"].startswith("max-age=315360000")
+
+
+def test_redirect_surface_uses_html_mode_headers(services):
+    resp = falcon.testing.TestClient(redirect_app(services)).simulate_get("/health")
+    assert resp.headers["X-Frame-Options"] == "DENY"
+
+
+def test_health_fails_when_the_database_is_down(settings):
+    from db.pool import PoolSource
+    from models.services import Services
+
+    class DownSource:
+        def connection(self):
+            raise RuntimeError("down")
+
+    class Svc:
+        pass
+
+    svc = Svc()
+    svc.settings = settings
+    svc.db = DownSource()
+    svc.redis = None
+    app = device_app(svc)  # type: ignore[arg-type]
+    resp = falcon.testing.TestClient(app).simulate_get(
+        "/health", headers={"Accept": "application/json"}
+    )
+    assert resp.status_code == 500
+    assert resp.json == {"error": "Internal Server Error"}
+    assert PoolSource and Services  # imported for type context only
+
+
+def test_ui_sets_a_strict_csp(services):
+    resp = falcon.testing.TestClient(ui_app(services)).simulate_get("/")
+    assert resp.status_code == 200
+    assert "default-src 'self'" in resp.headers["Content-Security-Policy"]

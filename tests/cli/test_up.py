@@ -1,0 +1,105 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psutil
+import pytest
+
+from tests.support import free_port
+
+
+@pytest.mark.slow
+def test_encv_up_serves_everything_and_stops_cleanly(tmp_path):
+    data_dir = tmp_path / "encv"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "ENCV_KEK"}
+    }
+    # Four consecutive free ports for the surfaces.
+    while True:
+        base = free_port()
+        if base < 60000 and all(_port_free(base + i) for i in range(4)):
+            break
+    dagster_port = free_port()
+    env.update(
+        ENCV_DATA_DIR=str(data_dir),
+        ENCV_PORT_BASE=str(base),
+        ENCV_DAGSTER_PORT=str(dagster_port),
+        ENCV_LOG_LEVEL="WARNING",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "encv.cli", "up", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    stack_file = data_dir / "stack.json"
+    try:
+        deadline = time.monotonic() + 120
+        while not stack_file.exists():
+            assert proc.poll() is None, proc.stdout.read().decode()[-3000:]
+            assert time.monotonic() < deadline, "encv up did not become ready in 120 s"
+            time.sleep(0.5)
+        stack = json.loads(stack_file.read_text())
+        assert set(stack) == {
+            "server",
+            "apiserver",
+            "adminapi",
+            "enx_redirect",
+            "dagster",
+            "database_url",
+        }
+        assert stack["server"] == f"http://127.0.0.1:{base}"
+        assert stack["enx_redirect"] == f"http://127.0.0.1:{base + 3}"
+        for name in ("server", "apiserver", "adminapi", "enx_redirect"):
+            with urllib.request.urlopen(stack[name] + "/health", timeout=5) as resp:
+                assert resp.status == 200
+        with urllib.request.urlopen(
+            stack["dagster"] + "/server_info", timeout=5
+        ) as resp:
+            assert resp.status == 200
+        descendants = psutil.Process(proc.pid).children(recursive=True)
+        assert len(descendants) >= 6
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rc = proc.wait(timeout=60)
+    assert rc == 0
+    time.sleep(0.5)
+    alive = [
+        p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    ]
+    assert alive == [], [p.cmdline() for p in alive]
+    pg = [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if str(data_dir) in " ".join(p.info["cmdline"] or [])
+    ]
+    assert pg == []
+    for port in range(base, base + 4):
+        assert not _listening(port)
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,89 @@
+"""Queries on verification tokens (the single-use step between code and certificate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import psycopg
+from psycopg.rows import class_row
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """A verification token row."""
+
+    id: int
+    realm_id: int
+    token_id: str
+    test_type: str
+    symptom_date: dt.datetime | None
+    test_date: dt.datetime | None
+    used: bool
+    expires_at: dt.datetime
+    authorized_app_id: int | None
+    from_user_report: bool
+
+
+_COLUMNS = (
+    "id, realm_id, token_id, test_type, symptom_date, test_date, used, expires_at,"
+    " authorized_app_id, from_user_report"
+)
+
+
+def insert_token(
+    conn: psycopg.Connection,
+    *,
+    realm_id: int,
+    token_id: str,
+    test_type: str,
+    symptom_date: dt.date | None,
+    test_date: dt.date | None,
+    expires_at: dt.datetime,
+    authorized_app_id: int | None,
+    from_user_report: bool,
+    now: dt.datetime,
+) -> int:
+    """Insert an unused token; return its row id."""
+    return conn.execute(
+        "INSERT INTO tokens (realm_id, token_id, test_type, symptom_date, test_date,"
+        " expires_at, authorized_app_id, from_user_report, created_at, updated_at)"
+        " VALUES (%(realm_id)s, %(token_id)s, %(test_type)s, %(symptom_date)s,"
+        " %(test_date)s, %(expires_at)s, %(app_id)s, %(from_user_report)s,"
+        " %(now)s, %(now)s) RETURNING id",
+        {
+            "realm_id": realm_id,
+            "token_id": token_id,
+            "test_type": test_type,
+            "symptom_date": symptom_date,
+            "test_date": test_date,
+            "expires_at": expires_at,
+            "app_id": authorized_app_id,
+            "from_user_report": from_user_report,
+            "now": now,
+        },
+    ).fetchone()[0]
+
+
+def lock_token(
+    conn: psycopg.Connection, *, realm_id: int, token_id: str
+) -> TokenRow | None:
+    """Return and row-lock the realm's live token with ``token_id``."""
+    with conn.cursor(row_factory=class_row(TokenRow)) as cur:
+        return cur.execute(
+            f"SELECT {_COLUMNS} FROM tokens"  # noqa: S608
+            " WHERE token_id = %(token_id)s AND realm_id = %(realm_id)s"
+            " AND deleted_at IS NULL FOR UPDATE",
+            {"token_id": token_id, "realm_id": realm_id},
+        ).fetchone()
+
+
+def mark_token_used(
+    conn: psycopg.Connection, *, token_pk: int, now: dt.datetime
+) -> int:
+    """Mark a token used unless it already is; return rows affected (0 or 1)."""
+    return conn.execute(
+        "UPDATE tokens SET used = true, updated_at = %(now)s"
+        " WHERE id = %(id)s AND NOT used",
+        {"id": token_pk, "now": now},
+    ).rowcount

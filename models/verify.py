@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import psycopg
 
-from db.queries import codes as codes_q
 from db.queries import tokens as tokens_q
 from db.queries import user_reports as reports_q
 from models import stats
@@ -112,10 +111,16 @@ class Verifier:
         refused = None
         with conn.transaction():
             try:
-                result = self._claim(
-                    conn, realm_id, app_id, request.code, accepted, nonce, now
+                return self._claim(
+                    conn,
+                    signing_key,
+                    realm_id,
+                    app_id,
+                    request.code,
+                    accepted,
+                    nonce,
+                    now,
                 )
-                return self._sign(signing_key, result, now)
             except _Refused as ex:
                 refused = ex
                 if ex.counted:
@@ -129,7 +134,7 @@ class Verifier:
                     )
         raise refused.error
 
-    def _claim(self, conn, realm_id, app_id, code, accepted, nonce, now):
+    def _claim(self, conn, key, realm_id, app_id, code, accepted, nonce, now):
         found = find_code_for_claim(conn, self._secrets, realm_id, code)
         if found is None:
             raise _Refused(_invalid())
@@ -151,13 +156,19 @@ class Verifier:
             )
         if row.user_report_id is not None:
             self._link_user_report(conn, row.user_report_id, nonce, now)
-        codes_q.mark_code_claimed(conn, code_id=row.id, now=now)
         subject = Subject(
             row.test_type, _as_date(row.symptom_date), _as_date(row.test_date)
         )
         token_id = new_token_id()
-        tokens_q.insert_token(
+        # Sign before writing: a signer failure raises here and the
+        # transaction rolls back with the code still claimable.
+        result = self._sign(key, token_id, subject, now)
+        user_report = row.test_type == USER_REPORT
+        # Under the row lock the claim always wins; the statement still only
+        # inserts a token if it does.
+        tokens_q.claim_code_with_token(
             conn,
+            code_id=row.id,
             realm_id=realm_id,
             token_id=token_id,
             test_type=subject.test_type,
@@ -165,7 +176,7 @@ class Verifier:
             test_date=subject.test_date,
             expires_at=now + dt.timedelta(seconds=self._settings.token_duration),
             authorized_app_id=app_id,
-            from_user_report=row.test_type == USER_REPORT,
+            from_user_report=user_report,
             now=now,
         )
         stats.code_claimed(
@@ -174,9 +185,9 @@ class Verifier:
             realm_id=realm_id,
             app_id=app_id,
             issued_at=row.created_at,
-            user_report=row.test_type == USER_REPORT,
+            user_report=user_report,
         )
-        return token_id, subject
+        return result
 
     @staticmethod
     def _link_user_report(conn, report_id: int, nonce: bytes, now) -> None:
@@ -190,8 +201,9 @@ class Verifier:
             raise _Refused(_invalid())
         reports_q.mark_user_report_claimed(conn, report_id=report_id, now=now)
 
-    def _sign(self, key: SigningKey, claimed, now: dt.datetime) -> VerifiedCode:
-        token_id, subject = claimed
+    def _sign(
+        self, key: SigningKey, token_id: str, subject: Subject, now: dt.datetime
+    ) -> VerifiedCode:
         issued = int(now.timestamp())
         claims = {
             "aud": self._settings.token_issuer,

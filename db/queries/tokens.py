@@ -31,40 +31,6 @@ _COLUMNS = (
 )
 
 
-def insert_token(
-    conn: psycopg.Connection,
-    *,
-    realm_id: int,
-    token_id: str,
-    test_type: str,
-    symptom_date: dt.date | None,
-    test_date: dt.date | None,
-    expires_at: dt.datetime,
-    authorized_app_id: int | None,
-    from_user_report: bool,
-    now: dt.datetime,
-) -> int:
-    """Insert an unused token; return its row id."""
-    return conn.execute(
-        "INSERT INTO tokens (realm_id, token_id, test_type, symptom_date, test_date,"
-        " expires_at, authorized_app_id, from_user_report, created_at, updated_at)"
-        " VALUES (%(realm_id)s, %(token_id)s, %(test_type)s, %(symptom_date)s,"
-        " %(test_date)s, %(expires_at)s, %(app_id)s, %(from_user_report)s,"
-        " %(now)s, %(now)s) RETURNING id",
-        {
-            "realm_id": realm_id,
-            "token_id": token_id,
-            "test_type": test_type,
-            "symptom_date": symptom_date,
-            "test_date": test_date,
-            "expires_at": expires_at,
-            "app_id": authorized_app_id,
-            "from_user_report": from_user_report,
-            "now": now,
-        },
-    ).fetchone()[0]
-
-
 def lock_token(
     conn: psycopg.Connection, *, realm_id: int, token_id: str
 ) -> TokenRow | None:
@@ -87,3 +53,45 @@ def mark_token_used(
         " WHERE id = %(id)s AND NOT used",
         {"id": token_pk, "now": now},
     ).rowcount
+
+
+def claim_code_with_token(
+    conn: psycopg.Connection,
+    *,
+    code_id: int,
+    realm_id: int,
+    token_id: str,
+    test_type: str,
+    symptom_date: dt.date | None,
+    test_date: dt.date | None,
+    expires_at: dt.datetime,
+    authorized_app_id: int | None,
+    from_user_report: bool,
+    now: dt.datetime,
+) -> None:
+    """Mark a code claimed and insert its token, the token only if the claim won.
+
+    One statement, so a pipelined caller needs no round trip to learn the
+    claim's row count: a lost claim simply inserts no token.
+    """
+    conn.execute(
+        "WITH claimed AS (UPDATE verification_codes SET claimed = true,"
+        " updated_at = %(now)s WHERE id = %(code_id)s AND NOT claimed RETURNING id)"
+        " INSERT INTO tokens (realm_id, token_id, test_type, symptom_date, test_date,"
+        " expires_at, authorized_app_id, from_user_report, created_at, updated_at)"
+        " SELECT %(realm_id)s, %(token_id)s, %(test_type)s, %(symptom_date)s,"
+        " %(test_date)s, %(expires_at)s, %(app_id)s, %(from_user_report)s,"
+        " %(now)s, %(now)s FROM claimed",
+        {
+            "code_id": code_id,
+            "realm_id": realm_id,
+            "token_id": token_id,
+            "test_type": test_type,
+            "symptom_date": symptom_date,
+            "test_date": test_date,
+            "expires_at": expires_at,
+            "app_id": authorized_app_id,
+            "from_user_report": from_user_report,
+            "now": now,
+        },
+    )

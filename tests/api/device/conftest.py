@@ -83,3 +83,78 @@ def device(conn, services, clock):
     realm_id, app_id, key = make_realm(conn, svc)
     client = falcon.testing.TestClient(create_app(svc))
     return Device(client, svc, conn, clock, realm_id, app_id, key)
+
+
+@dataclasses.dataclass
+class LiveDevice:
+    """The apiserver under gunicorn on a committed database."""
+
+    base: str
+    api_key: str
+    realm_id: int
+    services: object
+
+    def issue(self, test_type="confirmed", **fields):
+        """Commit a code that the gunicorn workers can see."""
+        new = NewCode(
+            realm_id=self.realm_id,
+            test_type=test_type,
+            symptom_date=fields.pop("symptom_date", None),
+            test_date=fields.pop("test_date", None),
+            short_length=8,
+            long_length=16,
+            short_ttl=900,
+            long_ttl=86400,
+            **fields,
+        )
+        with self.services.db.connection() as conn, conn.transaction():
+            return insert_code(
+                conn, self.services.secrets, new, dt.datetime.now(dt.UTC)
+            )
+
+    def post(self, path: str, body: dict, headers: dict | None = None):
+        """POST JSON over real HTTP; return (status, parsed body or text, headers)."""
+        import json
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(
+            self.base + path,
+            data=json.dumps(body).encode(),
+            headers={
+                "X-API-Key": self.api_key,
+                "Content-Type": "application/json",
+                **(headers or {}),
+            },
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as resp:  # noqa: S310
+                raw, status, got = resp.read(), resp.status, dict(resp.headers)
+        except urllib.error.HTTPError as ex:
+            raw, status, got = ex.read(), ex.code, dict(ex.headers)
+        try:
+            return status, json.loads(raw), got
+        except ValueError:
+            return status, raw.decode(), got
+
+
+@pytest.fixture
+def live_device(fresh_db):
+    """Run the apiserver (4 sync workers) against a private committed database."""
+    from db.pool import PoolSource
+    from models.services import build_services
+    from models.settings import Settings
+    from tests.support import gunicorn, make_env
+
+    env = make_env(DATABASE_URL=fresh_db)
+    pool = PoolSource(fresh_db, max_size=4, name="test").open()
+    svc = build_services(Settings.from_env(env), db=pool)
+    with pool.connection() as conn, conn.transaction():
+        realm_id, _app_id, key = make_realm(conn, svc, name="Live Realm")
+    try:
+        with gunicorn("api.device.app:get_app()", env, workers=4) as base:
+            yield LiveDevice(base, key, realm_id, svc)
+    finally:
+        svc.close()
+        pool.close()

@@ -158,3 +158,12 @@ def live_device(fresh_db):
     finally:
         svc.close()
         pool.close()
+
+
+def insert_user_report(conn, *, phone_hash, nonce, nonce_required, now):
+    """Store a user-report row directly (issuance owns the real path)."""
+    return conn.execute(
+        "INSERT INTO user_reports (phone_hash, nonce, nonce_required, created_at)"
+        " VALUES (%s, %s, %s, %s) RETURNING id",
+        (phone_hash, nonce, nonce_required, now),
+    ).fetchone()[0]

@@ -252,7 +252,7 @@ def test_certificate_ignores_server_maintenance(device):
 
 
 def test_user_report_tokens_are_counted_separately(device):
-    from db.queries.user_reports import insert_user_report
+    from tests.api.device.conftest import insert_user_report
 
     report = insert_user_report(
         device.conn, phone_hash="h", nonce="", nonce_required=False,

@@ -13,9 +13,9 @@ import pytest
 
 from api.device.app import create_app
 from db.queries.realms import update_realm
-from db.queries.user_reports import insert_user_report
 from db.ratelimit import MemoryRateLimiter
 from models.apikeys import KeyType, create_api_key
+from tests.api.device.conftest import insert_user_report
 from tests.support import vectors
 
 TODAY = dt.date(2026, 3, 10)

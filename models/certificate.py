@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import psycopg
 
 from db.keystore import KeyStore
+from db.queries import claims as claims_q
 from db.queries import keys as keys_q
 from db.queries import signing_keys as realm_keys_q
 from db.queries import tokens as tokens_q
@@ -230,6 +231,24 @@ class Certifier:
         return certificate
 
     def _claim(self, conn, realm_id: int, app_id: int, verified, now) -> None:
+        subject = verified.subject
+        # Fast path: one autocommit statement checks, claims and counts.
+        claimed = claims_q.claim_token(
+            conn,
+            realm_id=realm_id,
+            app_id=app_id,
+            token_id=verified.token_id,
+            test_type=subject.test_type,
+            symptom_date=subject.symptom_date,
+            test_date=subject.test_date,
+            day=now.astimezone(dt.UTC).date(),
+            now=now,
+        )
+        if claimed is None:
+            self._claim_with_checks(conn, realm_id, app_id, verified, now)
+
+    def _claim_with_checks(self, conn, realm_id, app_id, verified, now) -> None:
+        """Lock the token and refuse with the reason (or claim it after all)."""
         refused = None
         with conn.transaction():
             row = tokens_q.lock_token(
@@ -250,6 +269,7 @@ class Certifier:
             if refused is not None:
                 stats.token_invalid(conn, now=now, realm_id=realm_id, app_id=app_id)
             else:
+                # Only reachable if the fast path raced a rolled-back claimer.
                 tokens_q.mark_token_used(conn, token_pk=row.id, now=now)
                 stats.token_claimed(
                     conn,

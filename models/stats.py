@@ -53,28 +53,6 @@ def _os_delta(os_kind: OperatingSystem) -> list[int]:
     return delta
 
 
-def code_claimed(
-    conn: psycopg.Connection,
-    *,
-    now: dt.datetime,
-    realm_id: int,
-    app_id: int,
-    issued_at: dt.datetime,
-    user_report: bool,
-) -> None:
-    """Count a successful code claim for the realm and the API key."""
-    age = max(0.0, (now - issued_at).total_seconds())
-    q.add_realm_claim(
-        conn,
-        date=now.date(),
-        realm_id=realm_id,
-        user_report=user_report,
-        age_seconds=int(age),
-        age_buckets=claim_age_buckets(age),
-    )
-    q.add_app_counts(conn, date=now.date(), app_id=app_id, codes_claimed=1)
-
-
 def code_invalid(
     conn: psycopg.Connection,
     *,

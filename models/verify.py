@@ -1,8 +1,9 @@
 """Exchange a verification code for a verification token (protocol §4.1).
 
-The claim (row-locked code, user-report linkage, token row, counters) and
-the token signature happen in one transaction: if signing fails, the code
-stays unclaimed and can be presented again.
+The claim, the token row and the counters are one transaction, and the token
+is signed inside it: if signing fails, everything rolls back and the code can
+be presented again. The common case (a plain code, valid now) is one
+conditional UPDATE; anything else takes a locking read that names the reason.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 
 import psycopg
 
-from db.queries import tokens as tokens_q
+from db.queries import claims as claims_q
+from db.queries import codes as codes_q
 from db.queries import user_reports as reports_q
 from models import stats
-from models.codes import expand_accept, find_code_for_claim
+from models.codes import CODE_HMAC, expand_accept, find_code_for_claim
 from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
 from models.secrets import Secrets
@@ -108,19 +110,22 @@ class Verifier:
         accepted = expand_accept(request.accept)
         nonce = decode_nonce(request.nonce)
         now = self._clock.now()
+        hmacs = self._secrets.hmac_all(conn, CODE_HMAC, request.code)
         refused = None
         with conn.transaction():
             try:
-                return self._claim(
+                row = claims_q.claim_code(
                     conn,
-                    signing_key,
-                    realm_id,
-                    app_id,
-                    request.code,
-                    accepted,
-                    nonce,
-                    now,
+                    realm_id=realm_id,
+                    hmacs=hmacs,
+                    accepted=sorted(accepted),
+                    now=now,
                 )
+                if row is None:
+                    row = self._claim_with_checks(
+                        conn, realm_id, request.code, accepted, nonce, now
+                    )
+                return self._issue_token(conn, signing_key, row, realm_id, app_id, now)
             except _Refused as ex:
                 refused = ex
                 if ex.counted:
@@ -134,7 +139,8 @@ class Verifier:
                     )
         raise refused.error
 
-    def _claim(self, conn, key, realm_id, app_id, code, accepted, nonce, now):
+    def _claim_with_checks(self, conn, realm_id, code, accepted, nonce, now):
+        """Lock the code, refuse with the reason, or claim a user-report code."""
         found = find_code_for_claim(conn, self._secrets, realm_id, code)
         if found is None:
             raise _Refused(_invalid())
@@ -156,38 +162,9 @@ class Verifier:
             )
         if row.user_report_id is not None:
             self._link_user_report(conn, row.user_report_id, nonce, now)
-        subject = Subject(
-            row.test_type, _as_date(row.symptom_date), _as_date(row.test_date)
-        )
-        token_id = new_token_id()
-        # Sign before writing: a signer failure raises here and the
-        # transaction rolls back with the code still claimable.
-        result = self._sign(key, token_id, subject, now)
-        user_report = row.test_type == USER_REPORT
-        # Under the row lock the claim always wins; the statement still only
-        # inserts a token if it does.
-        tokens_q.claim_code_with_token(
-            conn,
-            code_id=row.id,
-            realm_id=realm_id,
-            token_id=token_id,
-            test_type=subject.test_type,
-            symptom_date=subject.symptom_date,
-            test_date=subject.test_date,
-            expires_at=now + dt.timedelta(seconds=self._settings.token_duration),
-            authorized_app_id=app_id,
-            from_user_report=user_report,
-            now=now,
-        )
-        stats.code_claimed(
-            conn,
-            now=now,
-            realm_id=realm_id,
-            app_id=app_id,
-            issued_at=row.created_at,
-            user_report=user_report,
-        )
-        return result
+        if codes_q.mark_code_claimed(conn, code_id=row.id, now=now) != 1:
+            raise _Refused(_invalid(), counted=False)  # unreachable under the lock
+        return row
 
     @staticmethod
     def _link_user_report(conn, report_id: int, nonce: bytes, now) -> None:
@@ -200,6 +177,32 @@ class Verifier:
         if report.code_claimed:
             raise _Refused(_invalid())
         reports_q.mark_user_report_claimed(conn, report_id=report_id, now=now)
+
+    def _issue_token(self, conn, key, row, realm_id, app_id, now) -> VerifiedCode:
+        subject = Subject(
+            row.test_type, _as_date(row.symptom_date), _as_date(row.test_date)
+        )
+        token_id = new_token_id()
+        # Sign before writing the token: a signer failure raises here and the
+        # transaction rolls back with the code still claimable.
+        result = self._sign(key, token_id, subject, now)
+        age = max(0.0, (now - row.created_at).total_seconds())
+        claims_q.insert_token_counting_claim(
+            conn,
+            realm_id=realm_id,
+            app_id=app_id,
+            token_id=token_id,
+            test_type=subject.test_type,
+            symptom_date=subject.symptom_date,
+            test_date=subject.test_date,
+            expires_at=now + dt.timedelta(seconds=self._settings.token_duration),
+            from_user_report=row.test_type == USER_REPORT,
+            day=now.astimezone(dt.UTC).date(),
+            age_seconds=int(age),
+            age_buckets=stats.claim_age_buckets(age),
+            now=now,
+        )
+        return result
 
     def _sign(
         self, key: SigningKey, token_id: str, subject: Subject, now: dt.datetime

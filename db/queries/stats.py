@@ -10,45 +10,11 @@ import datetime as dt
 
 import psycopg
 
-# Element-wise "old + delta" for an int[] column named by the caller.
-_ADD = (
+# Element-wise ``old + delta`` of an int[] column of realm_stats.
+REALM_ARRAY_ADD = (
     "ARRAY(SELECT coalesce(a, 0) + coalesce(b, 0)"
     " FROM unnest(realm_stats.{col}, EXCLUDED.{col}) AS t(a, b))"
 )
-
-
-def add_realm_claim(
-    conn: psycopg.Connection,
-    *,
-    date: dt.date,
-    realm_id: int,
-    user_report: bool,
-    age_seconds: int,
-    age_buckets: list[int],
-) -> None:
-    """Count one claimed code: claims, age distribution and running mean age."""
-    conn.execute(
-        "INSERT INTO realm_stats (date, realm_id, codes_claimed, user_reports_claimed,"
-        " code_claim_age_distribution, code_claim_mean_age)"
-        " VALUES (%(date)s, %(realm_id)s, 1, %(ur)s, %(buckets)s, %(age)s)"
-        " ON CONFLICT (date, realm_id) DO UPDATE SET"
-        # SET reads the old row, so the mean uses the count before this claim.
-        " code_claim_mean_age = (realm_stats.code_claim_mean_age"
-        " * realm_stats.codes_claimed + EXCLUDED.code_claim_mean_age)"
-        " / (realm_stats.codes_claimed + 1),"
-        " codes_claimed = realm_stats.codes_claimed + 1,"
-        " user_reports_claimed = realm_stats.user_reports_claimed"
-        " + EXCLUDED.user_reports_claimed,"
-        " code_claim_age_distribution = "
-        + _ADD.format(col="code_claim_age_distribution"),
-        {
-            "date": date,
-            "realm_id": realm_id,
-            "ur": int(user_report),
-            "buckets": age_buckets,
-            "age": age_seconds,
-        },
-    )
 
 
 def add_realm_invalid_code(
@@ -70,9 +36,9 @@ def add_realm_invalid_code(
         " user_reports_invalid_nonce = realm_stats.user_reports_invalid_nonce"
         " + EXCLUDED.user_reports_invalid_nonce,"
         " codes_invalid_by_os = "
-        + _ADD.format(col="codes_invalid_by_os")
+        + REALM_ARRAY_ADD.format(col="codes_invalid_by_os")
         + ", user_reports_invalid_nonce_by_os = "
-        + _ADD.format(col="user_reports_invalid_nonce_by_os"),
+        + REALM_ARRAY_ADD.format(col="user_reports_invalid_nonce_by_os"),
         {
             "date": date,
             "realm_id": realm_id,

@@ -273,13 +273,7 @@ class TestUserReportLinkage:
 
 
 def test_server_maintenance_refuses_before_binding(device):
-    settings = dataclasses.replace(device.services.settings, maintenance_mode=True)
-    app = create_app(dataclasses.replace(device.services, settings=settings))
-    resp = falcon.testing.TestClient(app).simulate_post(
-        "/api/verify",
-        body=b"not json",
-        headers={"X-API-Key": device.api_key, "Content-Type": "text/plain"},
-    )
+    resp = device.post_garbage(device.in_maintenance(), "/api/verify")
     assert resp.status_code == 429
     assert resp.json == {
         "error": "server is read-only for maintenance",

@@ -8,6 +8,7 @@ failed signature leaves the token usable.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import psycopg
@@ -32,6 +33,8 @@ from models.tokens import (
     unverified_kid,
     verified_claims,
 )
+
+log = logging.getLogger(__name__)
 
 SIGNER_CACHE_SECONDS = 60.0  # CERTIFICATE_SIGNER_CACHE_DURATION default
 TEK_HMAC_LENGTH = 32
@@ -227,7 +230,12 @@ class Certifier:
             raise DomainError(
                 f"failed to sign certificate: {ex}", ErrorCode.INTERNAL, 500
             ) from ex
-        self._claim(conn, realm.id, app_id, verified, now)
+        try:
+            self._claim(conn, realm.id, app_id, verified, now)
+        except psycopg.Error as ex:
+            # The claim rolled back; the certificate is discarded (protocol §4.2).
+            log.error("token claim failed in the database: %s", ex)
+            raise DomainError("failed to claim token", ErrorCode.NONE, 500) from None
         return certificate
 
     def _claim(self, conn, realm_id: int, app_id: int, verified, now) -> None:

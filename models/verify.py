@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import psycopg
@@ -26,6 +27,8 @@ from models.settings import TokenSettings
 from models.tokens import SigningKey, Subject, TokenKeys, new_token_id, sign_jwt
 
 USER_REPORT = "user-report"
+
+log = logging.getLogger(__name__)
 
 
 def ensure_not_in_maintenance(maintenance_mode: bool) -> None:
@@ -112,32 +115,52 @@ class Verifier:
         now = self._clock.now()
         hmacs = self._secrets.hmac_all(conn, CODE_HMAC, request.code)
         refused = None
-        with conn.transaction():
-            try:
-                row = claims_q.claim_code(
-                    conn,
-                    realm_id=realm_id,
-                    hmacs=hmacs,
-                    accepted=sorted(accepted),
-                    now=now,
-                )
-                if row is None:
-                    row = self._claim_with_checks(
-                        conn, realm_id, request.code, accepted, nonce, now
-                    )
-                return self._issue_token(conn, signing_key, row, realm_id, app_id, now)
-            except _Refused as ex:
-                refused = ex
-                if ex.counted:
-                    stats.code_invalid(
+        try:
+            with conn.transaction():
+                try:
+                    return self._claim_and_sign(
                         conn,
-                        now=now,
-                        realm_id=realm_id,
-                        app_id=app_id,
-                        os_kind=stats.detect_os(request.user_agent),
-                        bad_nonce=ex.bad_nonce,
+                        signing_key,
+                        realm_id,
+                        app_id,
+                        request,
+                        hmacs,
+                        accepted,
+                        nonce,
+                        now,
                     )
+                except _Refused as ex:
+                    refused = ex
+                    if ex.counted:
+                        stats.code_invalid(
+                            conn,
+                            now=now,
+                            realm_id=realm_id,
+                            app_id=app_id,
+                            os_kind=stats.detect_os(request.user_agent),
+                            bad_nonce=ex.bad_nonce,
+                        )
+        except psycopg.Error as ex:
+            # Step 11: a database failure rolled everything back.
+            log.error("verify failed in the database: %s", ex)
+            raise DomainError("internal error", ErrorCode.INTERNAL, 500) from None
         raise refused.error
+
+    def _claim_and_sign(
+        self, conn, signing_key, realm_id, app_id, request, hmacs, accepted, nonce, now
+    ) -> VerifiedCode:
+        row = claims_q.claim_code(
+            conn,
+            realm_id=realm_id,
+            hmacs=hmacs,
+            accepted=sorted(accepted),
+            now=now,
+        )
+        if row is None:
+            row = self._claim_with_checks(
+                conn, realm_id, request.code, accepted, nonce, now
+            )
+        return self._issue_token(conn, signing_key, row, realm_id, app_id, now)
 
     def _claim_with_checks(self, conn, realm_id, code, accepted, nonce, now):
         """Lock the code, refuse with the reason, or claim a user-report code."""

@@ -356,3 +356,23 @@ def test_rate_limit_headers_and_429(device):
     third = client.simulate_post("/api/verify", json={"code": "1"}, headers=headers)
     assert third.status_code == 429 and third.text == "Too Many Requests\n"
     assert third.headers["Retry-After"] == third.headers["X-RateLimit-Reset"]
+
+
+def test_a_database_failure_is_an_internal_error_and_changes_nothing(
+    device, monkeypatch
+):
+    import psycopg
+
+    import models.verify
+
+    issued = device.issue()
+
+    def deadlock(conn, **kwargs):
+        conn.execute("UPDATE verification_codes SET claimed = true")
+        raise psycopg.errors.DeadlockDetected("deadlock detected")
+
+    monkeypatch.setattr(models.verify.claims_q, "claim_code", deadlock)
+    resp = device.verify(issued.code)
+    assert resp.status_code == 500 and resp.json["errorCode"] == "internal_server_error"
+    monkeypatch.undo()
+    assert device.verify(issued.code).status_code == 200

@@ -31,6 +31,7 @@ from models.tokens import (
     parse_subject,
     sign_jwt,
     unverified_kid,
+    utc_day,
     verified_claims,
 )
 
@@ -183,10 +184,6 @@ def build_certificate(
     return sign_jwt(signer.key, claims)
 
 
-def _as_date(value) -> dt.date | None:
-    return value.astimezone(dt.UTC).date() if value is not None else None
-
-
 class Certifier:
     """The certificate use case; one instance per process."""
 
@@ -270,8 +267,8 @@ class Certifier:
                 raise invalid  # "already used" is not counted
             elif (
                 row.test_type != verified.subject.test_type
-                or _as_date(row.symptom_date) != verified.subject.symptom_date
-                or _as_date(row.test_date) != verified.subject.test_date
+                or utc_day(row.symptom_date) != verified.subject.symptom_date
+                or utc_day(row.test_date) != verified.subject.test_date
             ):
                 refused = invalid
             if refused is not None:

@@ -18,10 +18,10 @@ from db.rows import Realm
 from models.codes import realm_allows
 from models.errors import DomainError, ErrorCode
 from models.issue import Issuer, IssueRequest, IssueService
+from models.issue_rules import USER_REPORT
 from models.sms import USER_REPORT_TEMPLATE_LABEL
 from models.verify import decode_nonce
 
-USER_REPORT = "user-report"
 NONCE_BYTES = 256
 
 

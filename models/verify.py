@@ -22,11 +22,17 @@ from models import stats
 from models.codes import CODE_HMAC, expand_accept, find_code_for_claim
 from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
+from models.issue_rules import USER_REPORT
 from models.secrets import Secrets
 from models.settings import TokenSettings
-from models.tokens import SigningKey, Subject, TokenKeys, new_token_id, sign_jwt
-
-USER_REPORT = "user-report"
+from models.tokens import (
+    SigningKey,
+    Subject,
+    TokenKeys,
+    new_token_id,
+    sign_jwt,
+    utc_day,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +87,6 @@ class _Refused(Exception):
 
 def _invalid() -> DomainError:
     return DomainError("verification code invalid", ErrorCode.CODE_INVALID)
-
-
-def _as_date(value: dt.datetime | dt.date | None) -> dt.date | None:
-    if value is None or type(value) is dt.date:
-        return value
-    return value.astimezone(dt.UTC).date()
 
 
 class Verifier:
@@ -203,7 +203,7 @@ class Verifier:
 
     def _issue_token(self, conn, key, row, realm_id, app_id, now) -> VerifiedCode:
         subject = Subject(
-            row.test_type, _as_date(row.symptom_date), _as_date(row.test_date)
+            row.test_type, utc_day(row.symptom_date), utc_day(row.test_date)
         )
         token_id = new_token_id()
         # Sign before writing the token: a signer failure raises here and the

@@ -103,7 +103,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--codes", type=int, default=40000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)

@@ -28,11 +28,10 @@ from models.tokens import (
     SigningKey,
     Subject,
     TokenKeys,
+    parse_jws,
     parse_subject,
     sign_jwt,
-    unverified_kid,
     utc_day,
-    verified_claims,
 )
 
 log = logging.getLogger(__name__)
@@ -82,11 +81,11 @@ def check_token(
     conn: psycopg.Connection, token_keys: TokenKeys, issuer: str, token: str, now
 ) -> VerifiedToken:
     """Verify signature, times, issuer/audience and subject of a token."""
-    kid = unverified_kid(token)
-    public_key = token_keys.public_key(conn, kid) if kid else None
-    claims = verified_claims(token, public_key) if public_key else None
-    if claims is None:
+    jws = parse_jws(token)
+    public_key = token_keys.public_key(conn, jws.kid) if jws and jws.kid else None
+    if public_key is None or not jws.verify(public_key):
         raise _token_invalid("invalid verification token")
+    claims = jws.claims
     for name in ("iss", "aud", "sub", "jti"):
         if not isinstance(claims.get(name, ""), str):
             raise _token_invalid("invalid verification token")

@@ -56,10 +56,14 @@ def bench_database():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def prepare(dsn: str, codes: int) -> tuple[str, list[str]]:
+def prepare(dsn: str, codes: int, async_commit: bool = False) -> tuple[str, list]:
     """Migrate, create keys, a realm, a DEVICE key and ``codes`` codes."""
     envelope = Envelope(base64.b64decode(KEK))
     with psycopg.connect(dsn, autocommit=True) as conn:
+        if async_commit:
+            # Diagnosis only: shows how much of the time is WAL flushing.
+            dbname = conn.info.dbname
+            conn.execute(f'ALTER DATABASE "{dbname}" SET synchronous_commit = off')
         migrate(conn)
         store = SecretStore(envelope)
         ensure_all(conn, PostgresKeyStore(envelope), store, "v1")
@@ -106,10 +110,15 @@ def main(argv=None) -> dict:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--codes", type=int, default=40000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--async-commit",
+        action="store_true",
+        help="diagnosis: run the bench database with synchronous_commit=off",
+    )
     args = parser.parse_args(argv)
     with bench_database() as dsn:
         started = time.perf_counter()
-        api_key, codes = prepare(dsn, args.codes)
+        api_key, codes = prepare(dsn, args.codes, args.async_commit)
         prepared = time.perf_counter() - started
         env = {
             "DATABASE_URL": dsn,
@@ -154,6 +163,7 @@ def main(argv=None) -> dict:
         "cpus": os.cpu_count(),
         "redis": bool(os.environ.get("REDIS_URL")),
         "rounds": args.rounds,
+        "synchronous_commit": not args.async_commit,
         "load_average_1m": [round(load_before[0], 2), round(load_after[0], 2)],
         "codes_prepared_s": round(prepared, 1),
         "trivial": {

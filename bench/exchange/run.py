@@ -76,6 +76,10 @@ def prepare(dsn: str, codes: int, async_commit: bool = False) -> tuple[str, list
             new = NewCode(realm_id, "confirmed", None, None, 8, 16, 3600, 3600)
             now = dt.datetime.now(dt.UTC)
             plain = [insert_code(conn, secrets, new, now).code for _ in range(codes)]
+        # A live table has planner statistics; a freshly filled one is planned
+        # as empty, and the code lookup then scans the whole realm (9 ms at
+        # 20,000 codes instead of 0.06 ms).
+        conn.execute("ANALYZE")
     return key, plain
 
 

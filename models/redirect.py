@@ -11,6 +11,8 @@ import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from models.network import strip_port
+
 # Where a browser that is neither Android nor iOS is sent from the host root.
 EN_LANDING_URL = "https://www.google.com/covid19/exposurenotifications/"
 # Where a phone goes when the host has no region (protocol §9.3 step 1).
@@ -56,13 +58,6 @@ def parse_host_regions(text: str) -> dict[str, str]:
             raise ValueError(f"invalid host:region pair {item.strip()!r}")
         mapping[host] = region
     return mapping
-
-
-def strip_port(host: str) -> str:
-    """Return ``host`` without a trailing ``:port`` (IPv6 brackets kept)."""
-    if host.startswith("["):
-        return host.split("]", 1)[0] + "]"
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def region_for_host(mapping: Mapping[str, str], host: str) -> str | None:
@@ -206,14 +201,6 @@ def android_assetlinks(apps: Iterable[App]) -> list[dict]:
         }
         for app in apps
     ]
-
-
-def client_ip(remote_addr: str, forwarded_for: str) -> str:
-    """Return the client IP of protocol §10.2 (second-to-last XFF entry)."""
-    entries = forwarded_for.split(",") if forwarded_for else []
-    if len(entries) >= 2:
-        return entries[-2].strip()
-    return remote_addr.strip()
 
 
 # ``allowed_test_types`` bit of the ``user-report`` test type.

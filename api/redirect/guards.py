@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import falcon
 
+from api.common.auth import request_ip, rfc1123
 from api.redirect.session import COOKIE_NAME, SessionCodec
 from db.ratelimit import RateLimiter
 from models.clock import Clock
-from models.redirect import client_ip, strip_port
+from models.network import strip_port
 
 RATE_LIMIT_NAMESPACE = "redirect:ratelimit:ip"
-
-
-def rfc1123(unix_seconds: float) -> str:
-    """Format a Unix time as ``Mon, 02 Jan 2006 15:04:05 UTC``."""
-    moment = dt.datetime.fromtimestamp(unix_seconds, dt.UTC)
-    return moment.strftime("%a, %d %b %Y %H:%M:%S UTC")
-
-
-def request_ip(req: falcon.Request) -> str:
-    """Return the client IP of ``req`` (protocol §10.2)."""
-    # NOTE(redirect): the original keys direct connections on "ip:port",
-    # which gives every new connection a fresh bucket; we key on the IP.
-    return client_ip(req.remote_addr or "", req.get_header("X-Forwarded-For") or "")
 
 
 class ReportGate:

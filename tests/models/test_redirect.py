@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
+from models.network import client_ip
 from models.redirect import (
     App,
     AppStoreData,
     android_assetlinks,
     app_store_data,
     apple_association,
-    client_ip,
     decide,
     ens_url,
     intent_url,
@@ -23,20 +21,15 @@ from models.redirect import (
     parse_host_regions,
     region_for_host,
 )
-
-VECTORS = json.loads((Path(__file__).parents[1] / "redirect_vectors.json").read_text())
-
-
-def _entries(name):
-    return VECTORS[name]["entries"]
+from tests.support import vectors
 
 
-@pytest.mark.parametrize("case", _entries("ens_url"), ids=lambda c: c["expected"])
+@pytest.mark.parametrize("case", vectors("ens_url"), ids=lambda c: c["expected"])
 def test_ens_url_matches_vectors(case):
     assert ens_url(case["path"], case["query"], case["region"]) == case["expected"]
 
 
-@pytest.mark.parametrize("case", _entries("intent_url"), ids=lambda c: c["expected"])
+@pytest.mark.parametrize("case", vectors("intent_url"), ids=lambda c: c["expected"])
 def test_intent_url_matches_vectors(case):
     got = intent_url(
         case["path"],
@@ -48,7 +41,7 @@ def test_intent_url_matches_vectors(case):
     assert got == case["expected"]
 
 
-@pytest.mark.parametrize("case", _entries("redirect_decision"), ids=lambda c: c["name"])
+@pytest.mark.parametrize("case", vectors("redirect_decision"), ids=lambda c: c["name"])
 def test_redirect_decision_matches_vectors(case):
     url = urllib.parse.urlsplit(case["url"])
     data = case["app_store_data"]
@@ -69,14 +62,14 @@ def test_redirect_decision_matches_vectors(case):
 
 
 @pytest.mark.parametrize(
-    "case", _entries("redirect_user_agent_platform"), ids=lambda c: c["user_agent"]
+    "case", vectors("redirect_user_agent_platform"), ids=lambda c: c["user_agent"]
 )
 def test_user_agent_classification_matches_vectors(case):
     assert is_android(case["user_agent"]) is case["expected_android"]
     assert is_ios(case["user_agent"]) is case["expected_ios"]
 
 
-@pytest.mark.parametrize("case", _entries("client_ip"))
+@pytest.mark.parametrize("case", vectors("client_ip"))
 def test_client_ip_matches_vectors(case):
     got = client_ip(case["remote_addr"], case["x_forwarded_for"])
     assert got == case["expected_client_ip"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import falcon.testing
 import pytest
@@ -12,8 +11,7 @@ from api.redirect.app import create_app
 from db.queries import mobile_apps as apps_q
 from db.queries import realms as realms_q
 from models.bootstrap import DEMO_APPS, bootstrap_demo
-
-VECTORS = json.loads((Path(__file__).parents[2] / "redirect_vectors.json").read_text())
+from tests.support import vectors
 
 
 @pytest.fixture
@@ -28,7 +26,7 @@ def _host(entry: str) -> str:
 
 @pytest.mark.parametrize(
     "case",
-    VECTORS["redirect_server"]["entries"],
+    vectors("redirect_server"),
     ids=lambda c: f"{c['host']}{c['path']}-{c['user_agent']}",
 )
 def test_redirect_server_vectors(client, case):
@@ -45,7 +43,7 @@ def test_redirect_server_vectors(client, case):
 
 @pytest.mark.parametrize(
     "case",
-    VECTORS["associated_domains_status"]["entries"],
+    vectors("associated_domains_status"),
     ids=lambda c: f"{c['host']}{c['path']}",
 )
 def test_association_status_vectors(client, case):

@@ -203,15 +203,6 @@ def android_assetlinks(apps: Iterable[App]) -> list[dict]:
     ]
 
 
-# ``allowed_test_types`` bit of the ``user-report`` test type.
-USER_REPORT_TEST_TYPE = 16
-
-
-def allows_user_report(realm_test_types: int) -> bool:
-    """Say whether a realm's test types include user reports."""
-    return bool(realm_test_types & USER_REPORT_TEST_TYPE)
-
-
 @dataclass(frozen=True)
 class WebReport:
     """A report submitted through the web view (protocol §8.3, §8.5)."""

@@ -21,9 +21,10 @@ from api.redirect.pages import Pages
 from api.redirect.session import csrf_matches, mask_csrf, new_csrf_token
 from db.rows import Realm
 from models.clock import Clock
+from models.codes import realm_allows
 from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
-from models.redirect import WebReport, allows_user_report, is_ios
+from models.redirect import WebReport, is_ios
 from models.redirect_directory import RedirectDirectory
 
 log = logging.getLogger(__name__)
@@ -158,8 +159,7 @@ class ReportResource:
             return
         nonce_text = self._credential(req, "X-Nonce", "nonce")
         if not (
-            allows_user_report(realm.allowed_test_types)
-            and realm.allow_user_report_web_view
+            realm_allows(realm, "user-report") and realm.allow_user_report_web_view
         ):
             pages.error(req, resp, 404, self._view.locale(req, realm))
             return
@@ -203,7 +203,7 @@ class ReportIssueResource:
     def _session_realm(self, req, resp, session: dict) -> None:
         region = session.get("region") or ""
         realm = self._directory.realm_for_region(region) if region else None
-        if realm is None or not allows_user_report(realm.allowed_test_types):
+        if realm is None or not realm_allows(realm, "user-report"):
             self._view.pages.error(req, resp, 404)
             return
         self._issue(req, resp, session, realm)

@@ -8,6 +8,7 @@ The locale is chosen per request: ``?lang=``, then ``Accept-Language``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -21,6 +22,11 @@ from api.common.jsonio import dumps
 HERE = Path(__file__).parent
 DEFAULT_LOCALE = "en"
 RTL_LANGUAGES = {"ar", "fa", "ps", "ur"}
+# No scripts at all; agency logos may live on the health authority's site.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def load_catalogues(directory: Path = HERE / "locales") -> dict[str, dict[str, str]]:
@@ -73,6 +79,13 @@ def choose_locale(
     return DEFAULT_LOCALE
 
 
+def _module_directory() -> str:
+    # One cache per checkout: Mako reuses a compiled module whose source
+    # looks older, so two checkouts sharing a folder would mix templates.
+    tag = hashlib.sha1(str(HERE).encode(), usedforsecurity=False).hexdigest()[:10]
+    return str(Path(tempfile.gettempdir()) / f"encv-mako-redirect-{tag}")
+
+
 class Pages:
     """Render the redirector's templates in the request's language."""
 
@@ -82,8 +95,7 @@ class Pages:
             directories=[str(HERE / "templates")],
             default_filters=["h"],  # HTML-escape every ${...} unless |n is asked
             strict_undefined=True,
-            module_directory=module_directory
-            or str(Path(tempfile.gettempdir()) / "encv-mako-redirect"),
+            module_directory=module_directory or _module_directory(),
             input_encoding="utf-8",
         )
 
@@ -119,6 +131,9 @@ class Pages:
         language = locale.split("_")[0]
         resp.status = status
         resp.content_type = falcon.MEDIA_HTML
+        resp.set_header("Content-Security-Policy", CSP)
+        # Pages carry CSRF tokens and typed phone numbers: never cache them.
+        resp.set_header("Cache-Control", "no-store")
         resp.text = self._lookup.get_template(template).render(
             t=t,
             lang=language,

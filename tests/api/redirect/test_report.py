@@ -123,6 +123,8 @@ def test_form_is_shown_for_a_device_key_and_nonce(client, device_key):
     assert cookie.http_only and cookie.same_site == "Strict"
     assert cookie.max_age == 3600 and cookie.path == "/"
     assert resp.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+    assert resp.headers["Cache-Control"] == "no-store"
 
 
 def test_submitting_passes_the_report_and_clears_the_nonce(

@@ -7,6 +7,8 @@ or with a 303 to the app store, an ``ens://`` link or an Android intent.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -213,3 +215,12 @@ class WebReport:
     symptom_date: str  # the web view never asks for it: always ""
     nonce: bytes  # the 256 bytes the app sent on /report
     language: str  # page locale, e.g. "es"
+    # True when the realm has a user-report webhook: issue and build the SMS
+    # text but do not send it; the submitter then returns the issue response
+    # (a JSON-ready dict with code, generatedSMS, phone...) for the webhook.
+    only_generate_sms: bool = False
+
+
+def webhook_signature(secret: str, body: bytes) -> str:
+    """Return the webhook's ``X-Signature``: hex HMAC-SHA512 of the body."""
+    return hmac.new(secret.encode(), body, hashlib.sha512).hexdigest()

@@ -18,6 +18,7 @@ from api.redirect.report import (
     ReportView,
 )
 from api.redirect.session import SessionCodec
+from api.redirect.webhook import WebhookSender
 from models.errors import DomainError, ErrorCode
 from models.redirect import WebReport
 from models.redirect_directory import RedirectDirectory
@@ -90,7 +91,10 @@ def create_app(
     app.add_route(
         "/report/issue",
         ReportIssueResource(
-            view, directory, submit_report or default_submitter(services)
+            view,
+            directory,
+            submit_report or default_submitter(services),
+            WebhookSender(services.envelope),
         ),
     )
     app.add_static_route("/static", str(STATIC))

@@ -19,6 +19,7 @@ import falcon
 from api.redirect.guards import ReportGate
 from api.redirect.pages import Pages
 from api.redirect.session import csrf_matches, mask_csrf, new_csrf_token
+from api.redirect.webhook import WebhookFailed, WebhookSender
 from db.rows import Realm
 from models.clock import Clock
 from models.codes import realm_allows
@@ -30,7 +31,9 @@ from models.redirect_directory import RedirectDirectory
 log = logging.getLogger(__name__)
 
 NONCE_LENGTH = 256
-ReportSubmitter = Callable[[WebReport], object]
+# Submits a report; returns the issue response (a JSON-ready dict) when
+# ``only_generate_sms`` is set, and raises DomainError on failure.
+ReportSubmitter = Callable[[WebReport], dict | None]
 
 # Errors the person can fix: (message id, form field or "" for the summary).
 _FIXABLE = {
@@ -191,10 +194,12 @@ class ReportIssueResource:
         view: ReportView,
         directory: RedirectDirectory,
         submit: ReportSubmitter,
+        webhook: WebhookSender,
     ):
         self._view = view
         self._directory = directory
         self._submit = submit
+        self._webhook = webhook
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Issue the code, or re-render the form with what to fix."""
@@ -251,14 +256,25 @@ class ReportIssueResource:
             symptom_date="",
             nonce=nonce,
             language=locale,
+            only_generate_sms=bool(realm.user_report_webhook_url),
         )
         try:
-            self._submit(report)
+            issued = self._submit(report)
         except DomainError as ex:
             if ex.code != ErrorCode.USER_REPORT_TRY_LATER:
                 self._failed(req, resp, session, realm, locale, values, ex)
                 return
             # Already reported: answer as a success so numbers cannot be probed.
+            issued = None
+        if issued is not None and report.only_generate_sms:
+            try:
+                self._webhook.send(realm, issued)
+            except WebhookFailed as ex:
+                # The code stays issued and the nonce stays in the session.
+                log.error("user-report webhook of realm %s failed: %s", realm.id, ex)
+                errors = [t(locale, "report.internal-error")]
+                view.form(req, resp, session, realm, errors=errors, values=values)
+                return
         session.pop("nonce", None)
         view.pages.render(
             resp,

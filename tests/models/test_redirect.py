@@ -20,6 +20,7 @@ from models.redirect import (
     is_ios,
     parse_host_regions,
     region_for_host,
+    webhook_signature,
 )
 from tests.support import vectors
 
@@ -151,3 +152,9 @@ def test_association_documents_have_the_platform_shapes():
             },
         }
     ]
+
+
+@pytest.mark.parametrize("case", vectors("webhook_signature"))
+def test_webhook_signature_matches_vectors(case):
+    signature = webhook_signature(case["secret"], case["body"].encode())
+    assert signature == case["expected_x_signature"]

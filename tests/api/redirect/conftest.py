@@ -6,10 +6,17 @@ import pytest
 
 from db.queries import mobile_apps as apps_q
 from db.queries import realms as realms_q
+from tests.api.redirect.webview import (  # noqa: F401 - shared fixtures
+    REDIRECT_DOMAIN,
+    client,
+    clock,
+    device_key,
+    realm,
+    submitter,
+)
 from tests.support import make_env
 
 HOSTS = "bad:nope,realm1:aa,realm2:bb,realm3:cc,empty:aa,okay:bb"
-REDIRECT_DOMAIN = "report.example.org"
 
 
 @pytest.fixture

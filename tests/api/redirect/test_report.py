@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 import os
-import re
-import urllib.parse
 import uuid
 
 import falcon.testing
@@ -18,102 +15,22 @@ from api.redirect.app import create_app
 from db.pool import SingleConnectionSource
 from db.queries import realms as realms_q
 from models.apikeys import KeyType, create_api_key
-from models.clock import FixedClock
 from models.errors import DomainError, ErrorCode
 from models.services import build_services
 from models.settings import Settings
 from tests.api.redirect.conftest import HOSTS, REDIRECT_DOMAIN
+from tests.api.redirect.webview import (
+    NONCE,
+    NONCE_B64,
+    csrf_of,
+    open_form,
+    post_form,
+)
 from tests.support import make_env
-
-NONCE = os.urandom(256)
-NONCE_B64 = base64.b64encode(NONCE).decode()
-NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
-
-
-class Recorder:
-    """A submitter that records reports and raises what it is told to."""
-
-    def __init__(self):
-        self.reports = []
-        self.error: DomainError | None = None
-
-    def __call__(self, report):
-        self.reports.append(report)
-        if self.error is not None:
-            raise self.error
-
-
-@pytest.fixture
-def realm(conn):
-    return realms_q.insert_realm(
-        conn,
-        "Web View Realm",
-        region_code="US-WV",
-        allowed_test_types=2 | 16,
-        allow_user_report_web_view=True,
-        user_report_learn_more_url="https://example.org/more",
-    )
-
-
-@pytest.fixture
-def device_key(conn, services, realm):
-    key, _ = create_api_key(
-        conn, services.secrets, realm_id=realm, name="app", key_type=KeyType.DEVICE
-    )
-    return key
-
-
-@pytest.fixture
-def clock(services):
-    services.clock = FixedClock(NOW)
-    return services.clock
-
-
-@pytest.fixture
-def submitter():
-    return Recorder()
-
-
-@pytest.fixture
-def client(services, clock, submitter):
-    return falcon.testing.TestClient(create_app(services, submit_report=submitter))
-
-
-def _open(client, key, nonce=NONCE_B64, **headers):
-    return client.simulate_get(
-        "/report",
-        headers={
-            "Host": REDIRECT_DOMAIN,
-            "X-API-Key": key,
-            "X-Nonce": nonce,
-            **headers,
-        },
-    )
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def _post(client, opened, **fields):
-    form = {
-        "csrf_token": _csrf(opened.text),
-        "testDate": "2026-03-08",
-        "phone": "+1 206 555 0100",
-        "agreement": "true",
-        **fields,
-    }
-    return client.simulate_post(
-        "/report/issue",
-        headers={"Host": REDIRECT_DOMAIN, "User-Agent": "Android"},
-        cookies={"en-user-report": opened.cookies["en-user-report"].value},
-        content_type="application/x-www-form-urlencoded",
-        body=urllib.parse.urlencode(form),
-    )
 
 
 def test_form_is_shown_for_a_device_key_and_nonce(client, device_key):
-    resp = _open(client, device_key)
+    resp = open_form(client, device_key)
     assert resp.status_code == 200
     assert resp.headers["Content-Type"].startswith("text/html")
     assert 'id="report-form"' in resp.text
@@ -130,8 +47,8 @@ def test_form_is_shown_for_a_device_key_and_nonce(client, device_key):
 def test_submitting_passes_the_report_and_clears_the_nonce(
     client, device_key, submitter, realm
 ):
-    opened = _open(client, device_key)
-    resp = _post(client, opened)
+    opened = open_form(client, device_key)
+    resp = post_form(client, opened)
     assert resp.status_code == 200
     assert 'id="success"' in resp.text
     (report,) = submitter.reports
@@ -146,21 +63,21 @@ def test_submitting_passes_the_report_and_clears_the_nonce(
         headers={"Host": REDIRECT_DOMAIN},
         cookies={"en-user-report": resp.cookies["en-user-report"].value},
         content_type="application/x-www-form-urlencoded",
-        body=f"csrf_token={_csrf(opened.text)}&phone=1&agreement=true",
+        body=f"csrf_token={csrf_of(opened.text)}&phone=1&agreement=true",
     )
     assert again.status_code == 404
     assert len(submitter.reports) == 1
 
 
 def test_ios_success_page_offers_to_close(client, device_key):
-    opened = _open(client, device_key)
+    opened = open_form(client, device_key)
     cookie = opened.cookies["en-user-report"].value
     resp = client.simulate_post(
         "/report/issue",
         headers={"Host": REDIRECT_DOMAIN, "User-Agent": "Mozilla (iPhone)"},
         cookies={"en-user-report": cookie},
         content_type="application/x-www-form-urlencoded",
-        body=f"csrf_token={_csrf(opened.text)}&phone=1&agreement=on",
+        body=f"csrf_token={csrf_of(opened.text)}&phone=1&agreement=on",
     )
     assert 'id="close-hint"' in resp.text
 
@@ -170,33 +87,33 @@ def test_ios_success_page_offers_to_close(client, device_key):
     [("elsewhere.example.org", 401), (f"{REDIRECT_DOMAIN.upper()}:8083", 200)],
 )
 def test_only_the_redirect_domain_serves_the_form(client, device_key, host, status):
-    assert _open(client, device_key, Host=host).status_code == status
+    assert open_form(client, device_key, Host=host).status_code == status
 
 
 def test_key_must_be_a_device_key(client, conn, services, realm):
     admin, _ = create_api_key(
         conn, services.secrets, realm_id=realm, name="adm", key_type=KeyType.ADMIN
     )
-    assert _open(client, admin).status_code == 401
-    assert _open(client, "").status_code == 401
-    assert _open(client, "nope.1.abc").status_code == 401
+    assert open_form(client, admin).status_code == 401
+    assert open_form(client, "").status_code == 401
+    assert open_form(client, "nope.1.abc").status_code == 401
 
 
 def test_realm_without_web_view_is_not_found(client, conn, device_key, realm):
     realms_q.update_realm(conn, realm, allow_user_report_web_view=False)
-    resp = _open(client, device_key, Accept="application/json")
+    resp = open_form(client, device_key, Accept="application/json")
     assert resp.status_code == 404 and resp.json == "Not Found"
 
 
 def test_empty_nonce_answers_the_invalid_page(client, device_key):
-    resp = _open(client, device_key, nonce="")
+    resp = open_form(client, device_key, nonce="")
     assert resp.status_code == 200
     assert "Request not valid" in resp.text and "report-form" not in resp.text
 
 
 @pytest.mark.parametrize("nonce", ["!!!", base64.b64encode(b"x" * 255).decode()])
 def test_bad_nonce_shows_an_error_and_no_form(client, device_key, nonce):
-    resp = _open(client, device_key, nonce=nonce)
+    resp = open_form(client, device_key, nonce=nonce)
     assert resp.status_code == 200
     assert "This request is not valid" in resp.text
     assert "report-form" not in resp.text
@@ -212,7 +129,7 @@ def test_debug_query_params_stand_in_for_headers_in_dev_mode(client, device_key)
 
 
 def test_post_without_csrf_token_is_refused(client, device_key, submitter):
-    opened = _open(client, device_key)
+    opened = open_form(client, device_key)
     resp = client.simulate_post(
         "/report/issue",
         headers={"Host": REDIRECT_DOMAIN},
@@ -236,14 +153,14 @@ def test_post_without_session_is_not_found(client, submitter):
 
 
 def test_session_expires_after_its_duration(client, clock, device_key, submitter):
-    opened = _open(client, device_key)
+    opened = open_form(client, device_key)
     clock.advance(hours=1, seconds=1)
-    assert _post(client, opened).status_code == 404
+    assert post_form(client, opened).status_code == 404
     assert submitter.reports == []
 
 
 def test_unreadable_form_is_a_422(client, device_key):
-    opened = _open(client, device_key)
+    opened = open_form(client, device_key)
     resp = client.simulate_post(
         "/report/issue",
         headers={"Host": REDIRECT_DOMAIN, "Accept": "text/html"},
@@ -255,7 +172,7 @@ def test_unreadable_form_is_a_422(client, device_key):
 
 
 def test_agreement_is_required(client, device_key, submitter):
-    resp = _post(client, _open(client, device_key), agreement="false")
+    resp = post_form(client, open_form(client, device_key), agreement="false")
     assert "Please confirm the statement above." in resp.text
     assert 'value="+1 206 555 0100"' in resp.text
     assert submitter.reports == []
@@ -272,7 +189,7 @@ def test_agreement_is_required(client, device_key, submitter):
 )
 def test_fixable_errors_re_render_the_form(client, device_key, submitter, code, shown):
     submitter.error = DomainError("date must be on or after 2026-02-10", code)
-    resp = _post(client, _open(client, device_key))
+    resp = post_form(client, open_form(client, device_key))
     assert resp.status_code == 200
     assert shown in resp.text and 'id="report-form"' in resp.text
     if code == ErrorCode.INVALID_DATE:
@@ -281,7 +198,7 @@ def test_fixable_errors_re_render_the_form(client, device_key, submitter, code, 
 
 def test_already_reported_phone_looks_like_success(client, device_key, submitter):
     submitter.error = DomainError("try later", ErrorCode.USER_REPORT_TRY_LATER)
-    resp = _post(client, _open(client, device_key))
+    resp = post_form(client, open_form(client, device_key))
     assert 'id="success"' in resp.text
 
 
@@ -289,13 +206,13 @@ def test_other_errors_show_an_internal_error_without_form(
     client, device_key, submitter
 ):
     submitter.error = DomainError("boom", ErrorCode.INTERNAL, 500)
-    resp = _post(client, _open(client, device_key))
+    resp = post_form(client, open_form(client, device_key))
     assert "Something went wrong on our side" in resp.text
     assert "report-form" not in resp.text
 
 
 def test_spanish_from_accept_language_and_lang_parameter(client, device_key):
-    resp = _open(client, device_key, **{"Accept-Language": "de;q=0.9, es-MX"})
+    resp = open_form(client, device_key, **{"Accept-Language": "de;q=0.9, es-MX"})
     assert "Solicitar un código de verificación" in resp.text
     assert '<html lang="es"' in resp.text
     resp = client.simulate_get(
@@ -308,8 +225,11 @@ def test_spanish_from_accept_language_and_lang_parameter(client, device_key):
 
 def test_realm_default_locale_applies_without_preference(client, conn, device_key):
     realms_q.update_realm(conn, _realm_id(conn), default_locale="es")
-    assert "Enviar mi código" in _open(client, device_key).text
-    assert "Send my code" in _open(client, device_key, **{"Accept-Language": "en"}).text
+    assert "Enviar mi código" in open_form(client, device_key).text
+    assert (
+        "Send my code"
+        in open_form(client, device_key, **{"Accept-Language": "en"}).text
+    )
 
 
 def _realm_id(conn):
@@ -346,19 +266,19 @@ def test_report_routes_are_rate_limited_per_ip(conn, redis_client, redis_url, re
     client = falcon.testing.TestClient(create_app(services))
     headers = {"X-Forwarded-For": f"{ips[0]}, 192.0.2.1"}
     try:
-        first = _open(client, key, **headers)
+        first = open_form(client, key, **headers)
         assert first.headers["X-RateLimit-Limit"] == "2"
         assert first.headers["X-RateLimit-Remaining"] == "1"
         assert first.headers["X-RateLimit-Reset"].endswith(" UTC")
         assert redis_client.exists(stored[0])
-        assert _open(client, key, **headers).status_code == 200
-        third = _open(client, key, **headers)
+        assert open_form(client, key, **headers).status_code == 200
+        third = open_form(client, key, **headers)
         assert third.status_code == 429
         assert third.text == "Too Many Requests\n"
         assert third.headers["Retry-After"] == third.headers["X-RateLimit-Reset"]
         # Another client IP still has its own bucket.
         other = {"X-Forwarded-For": f"{ips[1]}, 192.0.2.1"}
-        assert _open(client, key, **other).status_code == 200
+        assert open_form(client, key, **other).status_code == 200
     finally:
         redis_client.delete(*stored)
         services.close()

@@ -210,6 +210,8 @@ class WebReport:
     """A report submitted through the web view (protocol §8.3, §8.5)."""
 
     realm_id: int
+    app_id: int  # the DEVICE key that opened the web view (for the audit log)
+    app_name: str
     phone: str
     test_date: str  # YYYY-MM-DD as typed; "" when not given
     symptom_date: str  # the web view never asks for it: always ""

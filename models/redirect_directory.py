@@ -13,7 +13,7 @@ from db.cache import Cache
 from db.pool import ConnectionSource
 from db.queries import mobile_apps as apps_q
 from db.queries import realms as realms_q
-from db.rows import Realm
+from db.rows import AuthorizedApp, Realm
 from models import apikeys
 from models.apikeys import KeyType
 from models.redirect import App
@@ -86,10 +86,11 @@ class RedirectDirectory:
         with self._db.connection() as conn:
             return realms_q.get_realm_by_region(conn, region)
 
-    def realm_for_device_key(self, raw_key: str) -> Realm | None:
-        """Return the realm of a valid DEVICE API key, else None."""
+    def device_key(self, raw_key: str) -> tuple[AuthorizedApp, Realm] | None:
+        """Return a valid DEVICE API key and its realm, else None."""
         with self._db.connection() as conn:
             app = apikeys.authenticate(conn, self._secrets, raw_key)
             if app is None or app.api_key_type != KeyType.DEVICE:
                 return None
-            return realms_q.get_realm(conn, app.realm_id)
+            realm = realms_q.get_realm(conn, app.realm_id)
+        return (app, realm) if realm is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import falcon
@@ -19,11 +20,13 @@ from api.redirect.report import (
 )
 from api.redirect.session import SessionCodec
 from api.redirect.webhook import WebhookSender
+from db.rows import Realm
 from models.errors import DomainError, ErrorCode
 from models.redirect import WebReport
 from models.redirect_directory import RedirectDirectory
 from models.services import Services
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 
 
@@ -36,18 +39,44 @@ class RobotsTxt:
         resp.text = (STATIC / "robots.txt").read_text()
 
 
-def _submit_unavailable(report: WebReport) -> None:
-    """Stand-in until the user-report use case is wired (see ``create_app``)."""
+def _submit_unavailable(realm: Realm, report: WebReport) -> None:
+    """Stand-in while the issuance core is missing from this checkout."""
     raise DomainError("user reports are not available", ErrorCode.INTERNAL, 500)
 
 
 def default_submitter(services: Services) -> ReportSubmitter:
-    """Return the callable that turns a web-view report into an SMS'd code."""
-    # TODO(redirect): wire `models.user_report` here once it lands on main:
-    # open `services.db.connection()`, load the realm by `report.realm_id`
-    # and call the use case with test type user-report, template label
-    # "User Report", nonce_required=True and no tzOffset (protocol §8.3).
-    return _submit_unavailable
+    """Return the callable that turns a web-view report into an issued code."""
+    try:
+        from models.issue import Issuer, IssueRequest, IssueService
+        from models.sms import USER_REPORT_TEMPLATE_LABEL
+    except ImportError:
+        # NOTE(redirect): written before models.issue reached main; with it
+        # absent the web view answers its internal-error page.
+        log.warning("models.issue is missing: the user-report web view is off")
+        return _submit_unavailable
+    issuer = IssueService(services)
+
+    def submit(realm: Realm, report: WebReport) -> dict | None:
+        result = issuer.issue(
+            realm,
+            Issuer.for_user_report(report.app_id, report.app_name, report.nonce),
+            IssueRequest(
+                test_type="user-report",
+                test_date=report.test_date,
+                symptom_date=report.symptom_date,
+                phone=report.phone,
+                sms_template_label=USER_REPORT_TEMPLATE_LABEL,
+                only_generate_sms=report.only_generate_sms,
+            ),
+        )
+        if result.duplicate_report:
+            raise DomainError(
+                "phone number already used for a user report",
+                ErrorCode.USER_REPORT_TRY_LATER,
+            )
+        return result.wire()
+
+    return submit
 
 
 def create_app(

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 NONCE_LENGTH = 256
 # Submits a report; returns the issue response (a JSON-ready dict) when
 # ``only_generate_sms`` is set, and raises DomainError on failure.
-ReportSubmitter = Callable[[WebReport], dict | None]
+ReportSubmitter = Callable[[Realm, WebReport], dict | None]
 
 # Errors the person can fix: (message id, form field or "" for the summary).
 _FIXABLE = {
@@ -154,12 +154,12 @@ class ReportResource:
 
     def _index(self, req, resp, session: dict) -> None:
         pages = self._view.pages
-        realm = self._directory.realm_for_device_key(
-            self._credential(req, "X-API-Key", "apikey")
-        )
-        if realm is None:
+        found = self._directory.device_key(self._credential(req, "X-API-Key", "apikey"))
+        if found is None:
             pages.error(req, resp, 401)
             return
+        app, realm = found
+        session["app"] = [app.id, app.name]
         nonce_text = self._credential(req, "X-Nonce", "nonce")
         if not (
             realm_allows(realm, "user-report") and realm.allow_user_report_web_view
@@ -249,8 +249,11 @@ class ReportIssueResource:
                 values=values,
             )
             return
+        app_id, app_name = session.get("app") or (0, "")
         report = WebReport(
             realm_id=realm.id,
+            app_id=app_id,
+            app_name=app_name,
             phone=values["phone"],
             test_date=values["testDate"],
             symptom_date="",
@@ -259,7 +262,7 @@ class ReportIssueResource:
             only_generate_sms=bool(realm.user_report_webhook_url),
         )
         try:
-            issued = self._submit(report)
+            issued = self._submit(realm, report)
         except DomainError as ex:
             if ex.code != ErrorCode.USER_REPORT_TRY_LATER:
                 self._failed(req, resp, session, realm, locale, values, ex)

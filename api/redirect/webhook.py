@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import logging
+import os
+import secrets
 import urllib.error
 import urllib.request
 
@@ -12,6 +15,11 @@ from db.rows import Realm
 from models.redirect import webhook_signature
 
 log = logging.getLogger(__name__)
+
+
+def _padding() -> str:
+    # Like every response of the original: 1024-2047 random bytes, b64std.
+    return base64.b64encode(os.urandom(1024 + secrets.randbelow(1024))).decode()
 
 
 class WebhookFailed(RuntimeError):
@@ -36,6 +44,7 @@ class WebhookSender:
 
     def send(self, realm: Realm, payload: dict) -> None:
         """Send ``payload``; raise WebhookFailed unless the webhook says 200."""
+        payload = {"padding": _padding(), **payload}
         # Go's json.Marshal: compact, HTML characters escaped, no newline.
         body = dumps(payload).rstrip("\n").encode()
         request = urllib.request.Request(  # noqa: S310 - realm-configured https URL

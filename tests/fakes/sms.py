@@ -1,9 +1,8 @@
-"""A local Twilio-compatible SMS endpoint for tests, over real HTTP.
+"""A Twilio-compatible SMS API on a free local port, for tests and benchmarks.
 
-``POST /2010-04-01/Accounts/{sid}/Messages.json`` with a form body
-(``To``, ``From``, ``Body``) is recorded and answered like Twilio (201 with a
-message resource). Setting ``fail_with`` makes the next sends answer a Twilio
-error instead (e.g. 21211 invalid number, 21611 queue full).
+It accepts ``POST /2010-04-01/Accounts/{sid}/Messages.json`` with HTTP basic
+auth, records every message, and can be told to answer like Twilio does
+when the queue is full (21611), the number is invalid (21211), or to hang.
 """
 
 from __future__ import annotations
@@ -14,59 +13,92 @@ import re
 import threading
 import time
 import urllib.parse
-import uuid
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 _PATH = re.compile(r"^/2010-04-01/Accounts/([^/]+)/Messages\.json$")
 
 
-@dataclass(frozen=True)
+@dataclass
 class SentMessage:
-    """One message the fake accepted."""
+    """One accepted message."""
 
     account_sid: str
-    auth_user: str
-    auth_password: str
     to: str
-    from_: str
     body: str
+    sender: str
+    auth: tuple[str, str]
 
 
+@dataclass
 class FakeSms:
-    """State shared between the test and the server threads."""
+    """State shared with the handler: messages and the next behaviour."""
 
-    def __init__(self):
-        self.messages: list[SentMessage] = []
-        self.fail_with: int | None = None  # Twilio error code to answer
-        self.url = ""
-        self._changed = threading.Condition()
+    messages: list[SentMessage] = field(default_factory=list)
+    mode: str = "ok"  # ok | queue_full | invalid_number | hang | server_error
+    hang_seconds: float = 5.0
+    url: str = ""
+    _server: ThreadingHTTPServer | None = None
 
-    def record(self, message: SentMessage) -> None:
-        """Store a message and wake waiters."""
-        with self._changed:
-            self.messages.append(message)
-            self._changed.notify_all()
+    def close(self) -> None:
+        """Stop the server."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
 
-    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[SentMessage]:
-        """Wait until ``count`` messages arrived; return them."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while len(self.messages) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(f"{len(self.messages)} of {count} SMS arrived")
-                self._changed.wait(left)
-            return list(self.messages)
+
+def _error(code: int, message: str, status: int = 400) -> tuple[int, dict]:
+    return status, {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
 
 
 def _handler(state: FakeSms):
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # keep pytest output clean
+        def log_message(self, *args):  # keep test output clean
             pass
 
-        def _reply(self, status: int, body: dict) -> None:
+        def do_POST(self):  # noqa: N802 - http.server naming
+            match = _PATH.match(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+            if match is None:
+                return self._reply(404, {"code": 20404, "message": "not found"})
+            user, _, password = (
+                base64.b64decode(
+                    (self.headers.get("Authorization") or "Basic ").split(" ", 1)[1]
+                    or b""
+                )
+                .decode()
+                .partition(":")
+            )
+            if user != match.group(1) or not password:
+                return self._reply(*_error(20003, "Authenticate", 401))
+            if state.mode == "hang":
+                time.sleep(state.hang_seconds)
+                return self._reply(500, {})
+            if state.mode == "queue_full":
+                return self._reply(*_error(21611, "This 'From' number has exceeded"))
+            if state.mode == "invalid_number":
+                return self._reply(*_error(21211, "Invalid 'To' Phone Number"))
+            if state.mode == "server_error":
+                return self._reply(500, {"message": "boom"})
+            sender = (form.get("From") or form.get("MessagingServiceSid") or [""])[0]
+            state.messages.append(
+                SentMessage(
+                    account_sid=match.group(1),
+                    to=form.get("To", [""])[0],
+                    body=form.get("Body", [""])[0],
+                    sender=sender,
+                    auth=(user, password),
+                )
+            )
+            return self._reply(201, {"sid": f"SM{len(state.messages):032d}"})
+
+        def _reply(self, status: int, body: dict):
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -74,61 +106,17 @@ def _handler(state: FakeSms):
             self.end_headers()
             self.wfile.write(data)
 
-        def do_POST(self):  # noqa: N802 - http.server naming
-            match = _PATH.match(urllib.parse.urlsplit(self.path).path)
-            if not match:
-                self._reply(404, {"code": 20404, "message": "not found"})
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            form = urllib.parse.parse_qs(self.rfile.read(length).decode())
-            user, password = _basic_auth(self.headers.get("Authorization") or "")
-            if state.fail_with is not None:
-                self._reply(
-                    400,
-                    {"code": state.fail_with, "message": "fake failure", "status": 400},
-                )
-                return
-            message = SentMessage(
-                account_sid=match.group(1),
-                auth_user=user,
-                auth_password=password,
-                to=form.get("To", [""])[0],
-                from_=form.get("From", [""])[0],
-                body=form.get("Body", [""])[0],
-            )
-            state.record(message)
-            self._reply(
-                201,
-                {
-                    "sid": "SM" + uuid.uuid4().hex,
-                    "account_sid": message.account_sid,
-                    "to": message.to,
-                    "from": message.from_,
-                    "body": message.body,
-                    "status": "queued",
-                },
-            )
-
     return Handler
 
 
-def _basic_auth(header: str) -> tuple[str, str]:
-    if not header.startswith("Basic "):
-        return "", ""
-    user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-    return user, password
-
-
-@contextmanager
-def fake_sms_server():
-    """Run the fake on a free port of 127.0.0.1; yield its :class:`FakeSms`."""
+def start_fake_sms() -> FakeSms:
+    """Start the fake provider on a free port; ``state.url`` is its base URL."""
     state = FakeSms()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    server.daemon_threads = True
+    state._server = server
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    return state

@@ -32,7 +32,7 @@ class Recorder:
         self.error: DomainError | None = None
         self.result: dict | None = None
 
-    def __call__(self, report):
+    def __call__(self, realm, report):
         self.reports.append(report)
         if self.error is not None:
             raise self.error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from pathlib import Path
 
@@ -46,14 +47,14 @@ def _submit_unavailable(realm: Realm, report: WebReport) -> None:
 
 def default_submitter(services: Services) -> ReportSubmitter:
     """Return the callable that turns a web-view report into an issued code."""
-    try:
-        from models.issue import Issuer, IssueRequest, IssueService
-        from models.sms import USER_REPORT_TEMPLATE_LABEL
-    except ImportError:
+    if importlib.util.find_spec("models.issue") is None:
         # NOTE(redirect): written before models.issue reached main; with it
         # absent the web view answers its internal-error page.
         log.warning("models.issue is missing: the user-report web view is off")
         return _submit_unavailable
+    from models.issue import Issuer, IssueRequest, IssueService
+    from models.sms import USER_REPORT_TEMPLATE_LABEL
+
     issuer = IssueService(services)
 
     def submit(realm: Realm, report: WebReport) -> dict | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import logging
 from pathlib import Path
 
 import falcon
@@ -23,11 +21,12 @@ from api.redirect.session import SessionCodec
 from api.redirect.webhook import WebhookSender
 from db.rows import Realm
 from models.errors import DomainError, ErrorCode
+from models.issue import Issuer, IssueRequest, IssueService
 from models.redirect import WebReport
 from models.redirect_directory import RedirectDirectory
 from models.services import Services
+from models.sms import USER_REPORT_TEMPLATE_LABEL
 
-log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 
 
@@ -40,21 +39,8 @@ class RobotsTxt:
         resp.text = (STATIC / "robots.txt").read_text()
 
 
-def _submit_unavailable(realm: Realm, report: WebReport) -> None:
-    """Stand-in while the issuance core is missing from this checkout."""
-    raise DomainError("user reports are not available", ErrorCode.INTERNAL, 500)
-
-
 def default_submitter(services: Services) -> ReportSubmitter:
     """Return the callable that turns a web-view report into an issued code."""
-    if importlib.util.find_spec("models.issue") is None:
-        # NOTE(redirect): written before models.issue reached main; with it
-        # absent the web view answers its internal-error page.
-        log.warning("models.issue is missing: the user-report web view is off")
-        return _submit_unavailable
-    from models.issue import Issuer, IssueRequest, IssueService
-    from models.sms import USER_REPORT_TEMPLATE_LABEL
-
     issuer = IssueService(services)
 
     def submit(realm: Realm, report: WebReport) -> dict | None:

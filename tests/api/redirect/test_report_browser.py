@@ -1,11 +1,8 @@
-"""Report in headless Chromium -> code issued -> SMS at a fake Twilio (§8.5).
-
-Needs the issuance core (``models.issue``, ``models.sms``, ``db.queries.sms``)
-that is being merged to main from another branch; skipped until it is there.
-"""
+"""Report in headless Chromium -> code issued -> SMS at a fake Twilio (§8.5)."""
 
 from __future__ import annotations
 
+import base64
 import http.client
 import re
 import urllib.parse
@@ -13,15 +10,13 @@ import urllib.parse
 import psycopg
 import pytest
 
-pytest.importorskip("models.issue", reason="pending merge of the issuance core")
-
-from db.crypto import Envelope  # noqa: E402 - after the skip above
-from db.queries import sms as sms_q  # noqa: E402
-from models import sms  # noqa: E402
-from models.bootstrap import DEMO_APPS  # noqa: E402
-from tests.api.redirect.browser import chromium_page, redirect_stack  # noqa: E402
-from tests.fakes.sms import start_fake_sms  # noqa: E402
-from tests.support import TEST_KEK  # noqa: E402
+from db.crypto import Envelope
+from db.queries import sms as sms_q
+from models import sms
+from models.bootstrap import DEMO_APPS
+from tests.api.redirect.browser import chromium_page, redirect_stack
+from tests.fakes.sms import start_fake_sms
+from tests.support import TEST_KEK
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,8 +25,6 @@ SID = "AC" + "1" * 32
 
 
 def _configure_sms(dsn: str, realm_id: int) -> None:
-    import base64
-
     envelope = Envelope(base64.b64decode(TEST_KEK))
     with psycopg.connect(dsn, autocommit=True) as conn:
         sms_q.upsert_realm_sms_config(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import json
 
+import falcon.testing
 import pytest
 
+from api.redirect.app import create_app
 from db.queries import realms as realms_q
 from models.errors import DomainError, ErrorCode
 from models.redirect import webhook_signature
@@ -65,3 +67,29 @@ def test_already_reported_phone_is_not_posted(client, device_key, submitter, web
     submitter.error = DomainError("later", ErrorCode.USER_REPORT_TRY_LATER)
     assert 'id="success"' in post_form(client, open_form(client, device_key)).text
     assert webhook.received == []
+
+
+def test_real_issuance_posts_the_generated_sms(
+    conn, services, clock, realm, device_key
+):
+    realms_q.update_realm(
+        conn,
+        realm,
+        allow_generated_sms=True,
+        user_report_webhook_secret=services.envelope.encrypt_text("s3cret"),
+    )
+    with fake_webhook_server() as hook:
+        realms_q.update_realm(conn, realm, user_report_webhook_url=hook.url)
+        client = falcon.testing.TestClient(create_app(services))
+        resp = post_form(client, open_form(client, device_key), phone="+12065550100")
+        assert 'id="success"' in resp.text
+        ((headers, body),) = hook.received
+    posted = json.loads(body)
+    assert posted["phone"] == "+12065550100"
+    assert posted["code"] and posted["code"] in posted["generatedSMS"]
+    assert headers["X-Signature"] == webhook_signature("s3cret", body)
+    (test_type,) = conn.execute(
+        "SELECT test_type FROM verification_codes WHERE realm_id = %(id)s",
+        {"id": realm},
+    ).fetchone()
+    assert test_type == "user-report"

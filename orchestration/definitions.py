@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dagster import Definitions
 
-from orchestration.resources import ClockResource, EncvResource
+from orchestration.duties import cleanup
+from orchestration.resources import EncvResource
 
 defs = Definitions(
     assets=[],
-    jobs=[],
-    schedules=[],
-    resources={"encv": EncvResource(), "clock": ClockResource()},
+    asset_checks=[],
+    jobs=[cleanup.cleanup_job],
+    schedules=[cleanup.cleanup_schedule],
+    resources={"encv": EncvResource()},
 )

@@ -10,7 +10,7 @@ import psycopg
 def issuance_history(
     conn: psycopg.Connection, *, realm_id: int, before: dt.date, limit: int
 ) -> list[int]:
-    """Return ``codes_issued`` of the newest ``limit`` rows before a day, oldest first."""
+    """Return ``codes_issued`` of the newest rows before ``before``, oldest first."""
     rows = conn.execute(
         "SELECT codes_issued FROM realm_stats"
         " WHERE realm_id = %(realm)s AND date < %(before)s"

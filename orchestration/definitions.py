@@ -7,7 +7,7 @@ multiprocess executor would set it up and tear it down once per step).
 
 from dagster import Definitions, in_process_executor
 
-from orchestration.duties import cleanup, modeler
+from orchestration.duties import cleanup, modeler, rotation
 from orchestration.resources import EncvResource
 
 defs = Definitions(
@@ -17,8 +17,20 @@ defs = Definitions(
         modeler.realm_claim_ratio_model,
     ],
     asset_checks=[],
-    jobs=[cleanup.cleanup_job, modeler.modeler_job],
-    schedules=[cleanup.cleanup_schedule, modeler.modeler_schedule],
+    jobs=[
+        cleanup.cleanup_job,
+        rotation.rotate_token_signing_key_job,
+        rotation.rotate_realm_certificate_keys_job,
+        rotation.rotate_secrets_job,
+        modeler.modeler_job,
+    ],
+    schedules=[
+        cleanup.cleanup_schedule,
+        rotation.rotate_token_signing_key_schedule,
+        rotation.rotate_realm_certificate_keys_schedule,
+        rotation.rotate_secrets_schedule,
+        modeler.modeler_schedule,
+    ],
     resources={"encv": EncvResource()},
     executor=in_process_executor,
 )

@@ -1,0 +1,139 @@
+"""Rotation of token keys, realm certificate keys and secrets (operations §3)."""
+
+from dagster import (
+    Failure,
+    In,
+    MetadataValue,
+    Nothing,
+    OpExecutionContext,
+    Output,
+    ScheduleDefinition,
+    job,
+    op,
+)
+
+from models import locks, rotation
+from orchestration.gating import WORK_RETRY, gate_op
+from orchestration.resources import EncvResource
+
+SETTINGS = rotation.RotationSettings()
+
+
+@op(ins={"go": In(Nothing)}, retry_policy=WORK_RETRY)
+def rotate_token_signing_key(context: OpExecutionContext, encv: EncvResource):
+    """Create and activate a new token-signing key once the active one is old."""
+    with encv.connection() as conn:
+        kid = rotation.rotate_token_signing_key(
+            conn,
+            encv.services.keystore,
+            now=encv.now(),
+            max_age=SETTINGS.token_signing_key_max_age,
+        )
+    yield Output(None, metadata={"rotated": kid is not None, "new_kid": kid or ""})
+
+
+@job(description="Rotate the token-signing key (30-day age).")
+def rotate_token_signing_key_job():
+    go, _skipped = gate_op("acquire_gate", lambda encv: locks.TOKEN_ROTATION)()
+    rotate_token_signing_key(go)
+
+
+def _report_metadata(report: rotation.RealmKeyReport) -> dict:
+    return {
+        "created": MetadataValue.json(report.created),
+        "activated": MetadataValue.json(report.activated),
+        "destroyed": MetadataValue.json(report.destroyed),
+        # Per-realm failures are reported, not fatal (parity with the original).
+        "errors": MetadataValue.json({str(k): v for k, v in report.errors.items()}),
+    }
+
+
+@op(ins={"go": In(Nothing)}, retry_policy=WORK_RETRY)
+def create_realm_keys(context: OpExecutionContext, encv: EncvResource):
+    """Create a certificate key for auto-rotating realms that are due one."""
+    report = rotation.RealmKeyReport()
+    with encv.connection() as conn:
+        rotation.create_realm_keys(
+            conn,
+            encv.services.keystore,
+            now=encv.now(),
+            settings=SETTINGS,
+            report=report,
+        )
+    yield Output(None, metadata=_report_metadata(report))
+
+
+@op(ins={"created": In(Nothing)}, retry_policy=WORK_RETRY)
+def activate_and_destroy_realm_keys(context: OpExecutionContext, encv: EncvResource):
+    """Activate keys older than the delay; destroy keys retired long enough."""
+    report = rotation.RealmKeyReport()
+    with encv.connection() as conn:
+        rotation.activate_and_destroy_realm_keys(
+            conn,
+            encv.services.keystore,
+            now=encv.now(),
+            settings=SETTINGS,
+            allowed_clock_skew=encv.settings.tokens.allowed_clock_skew,
+            report=report,
+        )
+    yield Output(None, metadata=_report_metadata(report))
+
+
+@job(description="Rotate realm certificate-signing keys of auto-rotating realms.")
+def rotate_realm_certificate_keys_job():
+    go, _skipped = gate_op("acquire_gate", lambda encv: locks.VERIFICATION_ROTATION)()
+    activate_and_destroy_realm_keys(create_realm_keys(go))
+
+
+def _secret_op(secret_type: str):
+    @op(
+        name=f"rotate_{secret_type}",
+        ins={"go": In(Nothing)},
+        retry_policy=WORK_RETRY,
+        description=f"Create, activate, retire and destroy {secret_type} versions.",
+    )
+    def rotate(context: OpExecutionContext, encv: EncvResource):
+        try:
+            with encv.connection() as conn:
+                report = rotation.rotate_secret_type(
+                    conn,
+                    encv.services.secret_store,
+                    secret_type,
+                    now=encv.now(),
+                    settings=SETTINGS,
+                )
+        except Exception as ex:
+            raise Failure(f"{secret_type}: {ex}") from ex
+        yield Output(None, metadata={k: len(v) for k, v in vars(report).items()})
+
+    return rotate
+
+
+SECRET_OPS = [_secret_op(secret_type) for secret_type in SETTINGS.secrets]
+
+
+@job(description="Rotate HMAC and cookie secrets (one op per secret type).")
+def rotate_secrets_job():
+    go, _skipped = gate_op("acquire_gate", lambda encv: locks.SECRETS_ROTATION)()
+    for rotate in SECRET_OPS:
+        rotate(go)
+
+
+rotate_token_signing_key_schedule = ScheduleDefinition(
+    name="rotate_token_signing_key_schedule",
+    job=rotate_token_signing_key_job,
+    cron_schedule="2,32 * * * *",
+    execution_timezone="Etc/UTC",
+)
+rotate_realm_certificate_keys_schedule = ScheduleDefinition(
+    name="rotate_realm_certificate_keys_schedule",
+    job=rotate_realm_certificate_keys_job,
+    cron_schedule="*/15 * * * *",
+    execution_timezone="Etc/UTC",
+)
+rotate_secrets_schedule = ScheduleDefinition(
+    name="rotate_secrets_schedule",
+    job=rotate_secrets_job,
+    cron_schedule="*/5 * * * *",
+    execution_timezone="Etc/UTC",
+)

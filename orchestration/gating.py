@@ -2,7 +2,15 @@
 
 from collections.abc import Callable
 
-from dagster import OpExecutionContext, Out, Output, RetryPolicy, op
+from dagster import (
+    DefaultScheduleStatus,
+    OpExecutionContext,
+    Out,
+    Output,
+    RetryPolicy,
+    ScheduleDefinition,
+    op,
+)
 
 from models import locks
 from orchestration.resources import EncvResource
@@ -11,31 +19,54 @@ from orchestration.resources import EncvResource
 WORK_RETRY = RetryPolicy(max_retries=3, delay=30)
 
 
-def gate_op(name: str, gate_for: Callable[[EncvResource], locks.Gate]):
-    """Return an op that takes the duty's gate or ends the run as skipped.
+# Each gated job's gate; the gate op finds its own by the running job's name.
+JOB_GATES: dict[str, Callable[[EncvResource], locks.Gate]] = {
+    "cleanup_job": lambda encv: locks.cleanup_gate(encv.settings.cleanup.min_period),
+    "rotate_token_signing_key_job": lambda encv: locks.TOKEN_ROTATION,
+    "rotate_realm_certificate_keys_job": lambda encv: locks.VERIFICATION_ROTATION,
+    "rotate_secrets_job": lambda encv: locks.SECRETS_ROTATION,
+    "backup_job": lambda encv: locks.BACKUP,
+    "e2e_job": lambda encv: locks.E2E,
+    "emailer_sms_errors_job": lambda encv: locks.EMAILER_SMS_ERRORS,
+    "emailer_anomalies_job": lambda encv: locks.EMAILER_ANOMALIES,
+}
+
+
+@op(
+    out={
+        "go": Out(bool, is_required=False),
+        "skipped": Out(bool, is_required=False),
+    },
+    description="Take the job's run lock; when held or too early, skip the run.",
+)
+def acquire_gate(context: OpExecutionContext, encv: EncvResource):
+    """Take the duty's gate or end the run as skipped.
 
     Output ``go`` feeds the work ops; when the gate is held or too early only
     ``skipped`` is emitted (metadata ``skipped=true``), so the work ops are
     skipped and the run still succeeds.
     """
+    gate = JOB_GATES[context.job_name](encv)
+    if encv.try_gate(gate):
+        yield Output(True, "go", metadata={"lock": gate.name, "skipped": False})
+        return
+    context.log.info("%s is held or too early: skipping this run", gate.name)
+    yield Output(True, "skipped", metadata={"lock": gate.name, "skipped": True})
 
-    @op(
+
+def duty_schedule(
+    name: str, job, cron: str, *, running: bool = True
+) -> ScheduleDefinition:
+    """Return a UTC schedule, running by default (housekeeping is not optional)."""
+    return ScheduleDefinition(
         name=name,
-        out={
-            "go": Out(bool, is_required=False),
-            "skipped": Out(bool, is_required=False),
-        },
-        description="Take the duty's run lock; when held or too early, skip the run.",
+        job=job,
+        cron_schedule=cron,
+        execution_timezone="Etc/UTC",
+        default_status=(
+            DefaultScheduleStatus.RUNNING if running else DefaultScheduleStatus.STOPPED
+        ),
     )
-    def acquire_gate(context: OpExecutionContext, encv: EncvResource):
-        gate = gate_for(encv)
-        if encv.try_gate(gate):
-            yield Output(True, "go", metadata={"lock": gate.name, "skipped": False})
-            return
-        context.log.info("%s is held or too early: skipping this run", gate.name)
-        yield Output(True, "skipped", metadata={"lock": gate.name, "skipped": True})
-
-    return acquire_gate
 
 
 def was_skipped(result, gate_name: str = "acquire_gate") -> bool:

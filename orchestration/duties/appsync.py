@@ -5,14 +5,13 @@ from dagster import (
     AssetExecutionContext,
     MetadataValue,
     Output,
-    ScheduleDefinition,
     asset,
     asset_check,
     define_asset_job,
 )
 
 from models import appsync, locks
-from orchestration.gating import WORK_RETRY
+from orchestration.gating import WORK_RETRY, duty_schedule
 from orchestration.resources import EncvResource
 
 
@@ -24,7 +23,8 @@ def published_apps_feed(context: AssetExecutionContext, encv: EncvResource):
         return
     url = encv.settings.ops.app_feed_url
     if not url:
-        raise ValueError("ENCV_APP_FEED_URL is not set")
+        context.log.info("ENCV_APP_FEED_URL is not set: nothing to sync")
+        return
     feed = appsync.fetch_feed(url)
     regions = sorted({str(app.get("region", "")).upper() for app in feed["apps"]})
     yield Output(
@@ -62,9 +62,4 @@ appsync_job = define_asset_job(
     description="Fetch the published app feed and sync it into realms.",
 )
 
-appsync_schedule = ScheduleDefinition(
-    name="appsync_schedule",
-    job=appsync_job,
-    cron_schedule="0 */4 * * *",
-    execution_timezone="Etc/UTC",
-)
+appsync_schedule = duty_schedule("appsync_schedule", appsync_job, "0 */4 * * *")

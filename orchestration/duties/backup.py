@@ -1,9 +1,9 @@
 """Backup: pg_dump of the database into ENCV_BACKUP_DIR (operations §8)."""
 
-from dagster import In, Nothing, OpExecutionContext, Output, ScheduleDefinition, job, op
+from dagster import In, Nothing, OpExecutionContext, Output, job, op
 
-from models import backup, locks
-from orchestration.gating import WORK_RETRY, gate_op
+from models import backup
+from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 
 
@@ -28,13 +28,8 @@ def dump_database(context: OpExecutionContext, encv: EncvResource):
 
 @job(description="Back up the database with pg_dump.")
 def backup_job():
-    go, _skipped = gate_op("acquire_gate", lambda encv: locks.BACKUP)()
+    go, _skipped = acquire_gate()
     dump_database(go)
 
 
-backup_schedule = ScheduleDefinition(
-    name="backup_schedule",
-    job=backup_job,
-    cron_schedule="0 */4 * * *",
-    execution_timezone="Etc/UTC",
-)
+backup_schedule = duty_schedule("backup_schedule", backup_job, "0 */4 * * *")

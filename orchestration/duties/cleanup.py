@@ -1,14 +1,10 @@
 """Cleanup: one op per retention target (operations §2)."""
 
-from dagster import In, Nothing, OpExecutionContext, Output, ScheduleDefinition, job, op
+from dagster import In, Nothing, OpExecutionContext, Output, job, op
 
 from models import cleanup, locks
-from orchestration.gating import WORK_RETRY, gate_op
+from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
-
-acquire_gate = gate_op(
-    "acquire_gate", lambda encv: locks.cleanup_gate(encv.settings.cleanup.min_period)
-)
 
 
 def _purge_op(target: cleanup.PurgeTarget):
@@ -46,9 +42,4 @@ def cleanup_job():
         purge(go)
 
 
-cleanup_schedule = ScheduleDefinition(
-    name="cleanup_schedule",
-    job=cleanup_job,
-    cron_schedule="*/5 * * * *",
-    execution_timezone="Etc/UTC",
-)
+cleanup_schedule = duty_schedule("cleanup_schedule", cleanup_job, "*/5 * * * *")

@@ -7,13 +7,12 @@ from dagster import (
     Nothing,
     OpExecutionContext,
     Output,
-    ScheduleDefinition,
     job,
     op,
 )
 
-from models import emailer, locks
-from orchestration.gating import gate_op
+from models import emailer
+from orchestration.gating import acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 
 
@@ -56,25 +55,19 @@ def send_anomaly_emails(context: OpExecutionContext, encv: EncvResource):
 
 @job(description="E-mail realms with a high SMS error count today.")
 def emailer_sms_errors_job():
-    go, _skipped = gate_op("acquire_gate", lambda encv: locks.EMAILER_SMS_ERRORS)()
+    go, _skipped = acquire_gate()
     send_sms_error_emails(go)
 
 
 @job(description="E-mail realms whose code claim ratio looks anomalous.")
 def emailer_anomalies_job():
-    go, _skipped = gate_op("acquire_gate", lambda encv: locks.EMAILER_ANOMALIES)()
+    go, _skipped = acquire_gate()
     send_anomaly_emails(go)
 
 
-emailer_sms_errors_schedule = ScheduleDefinition(
-    name="emailer_sms_errors_schedule",
-    job=emailer_sms_errors_job,
-    cron_schedule="5 */12 * * *",
-    execution_timezone="Etc/UTC",
+emailer_sms_errors_schedule = duty_schedule(
+    "emailer_sms_errors_schedule", emailer_sms_errors_job, "5 */12 * * *"
 )
-emailer_anomalies_schedule = ScheduleDefinition(
-    name="emailer_anomalies_schedule",
-    job=emailer_anomalies_job,
-    cron_schedule="0 18 * * *",
-    execution_timezone="Etc/UTC",
+emailer_anomalies_schedule = duty_schedule(
+    "emailer_anomalies_schedule", emailer_anomalies_job, "0 18 * * *"
 )

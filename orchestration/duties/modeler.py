@@ -5,14 +5,13 @@ from dagster import (
     AssetSpec,
     MetadataValue,
     Output,
-    ScheduleDefinition,
     asset,
     define_asset_job,
 )
 
 from db.queries.realms import list_realms
 from models import locks, modeler
-from orchestration.gating import WORK_RETRY
+from orchestration.gating import WORK_RETRY, duty_schedule
 from orchestration.resources import EncvResource
 
 realm_stats = AssetSpec(
@@ -102,9 +101,4 @@ modeler_job = define_asset_job(
     description="Rebuild the quota forecast and the claim-ratio model.",
 )
 
-modeler_schedule = ScheduleDefinition(
-    name="modeler_schedule",
-    job=modeler_job,
-    cron_schedule="0 */4 * * *",
-    execution_timezone="Etc/UTC",
-)
+modeler_schedule = duty_schedule("modeler_schedule", modeler_job, "0 */4 * * *")

@@ -7,13 +7,12 @@ from dagster import (
     Nothing,
     OpExecutionContext,
     Output,
-    ScheduleDefinition,
     job,
     op,
 )
 
-from models import locks, rotation
-from orchestration.gating import WORK_RETRY, gate_op
+from models import rotation
+from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 
 SETTINGS = rotation.RotationSettings()
@@ -34,7 +33,7 @@ def rotate_token_signing_key(context: OpExecutionContext, encv: EncvResource):
 
 @job(description="Rotate the token-signing key (30-day age).")
 def rotate_token_signing_key_job():
-    go, _skipped = gate_op("acquire_gate", lambda encv: locks.TOKEN_ROTATION)()
+    go, _skipped = acquire_gate()
     rotate_token_signing_key(go)
 
 
@@ -81,7 +80,7 @@ def activate_and_destroy_realm_keys(context: OpExecutionContext, encv: EncvResou
 
 @job(description="Rotate realm certificate-signing keys of auto-rotating realms.")
 def rotate_realm_certificate_keys_job():
-    go, _skipped = gate_op("acquire_gate", lambda encv: locks.VERIFICATION_ROTATION)()
+    go, _skipped = acquire_gate()
     activate_and_destroy_realm_keys(create_realm_keys(go))
 
 
@@ -114,26 +113,19 @@ SECRET_OPS = [_secret_op(secret_type) for secret_type in SETTINGS.secrets]
 
 @job(description="Rotate HMAC and cookie secrets (one op per secret type).")
 def rotate_secrets_job():
-    go, _skipped = gate_op("acquire_gate", lambda encv: locks.SECRETS_ROTATION)()
+    go, _skipped = acquire_gate()
     for rotate in SECRET_OPS:
         rotate(go)
 
 
-rotate_token_signing_key_schedule = ScheduleDefinition(
-    name="rotate_token_signing_key_schedule",
-    job=rotate_token_signing_key_job,
-    cron_schedule="2,32 * * * *",
-    execution_timezone="Etc/UTC",
+rotate_token_signing_key_schedule = duty_schedule(
+    "rotate_token_signing_key_schedule", rotate_token_signing_key_job, "2,32 * * * *"
 )
-rotate_realm_certificate_keys_schedule = ScheduleDefinition(
-    name="rotate_realm_certificate_keys_schedule",
-    job=rotate_realm_certificate_keys_job,
-    cron_schedule="*/15 * * * *",
-    execution_timezone="Etc/UTC",
+rotate_realm_certificate_keys_schedule = duty_schedule(
+    "rotate_realm_certificate_keys_schedule",
+    rotate_realm_certificate_keys_job,
+    "*/15 * * * *",
 )
-rotate_secrets_schedule = ScheduleDefinition(
-    name="rotate_secrets_schedule",
-    job=rotate_secrets_job,
-    cron_schedule="*/5 * * * *",
-    execution_timezone="Etc/UTC",
+rotate_secrets_schedule = duty_schedule(
+    "rotate_secrets_schedule", rotate_secrets_job, "*/5 * * * *"
 )

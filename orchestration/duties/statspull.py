@@ -7,14 +7,13 @@ from dagster import (
     Failure,
     MetadataValue,
     Output,
-    ScheduleDefinition,
     asset,
     asset_check,
     define_asset_job,
 )
 
 from models import locks, statspull
-from orchestration.gating import WORK_RETRY
+from orchestration.gating import WORK_RETRY, duty_schedule
 from orchestration.resources import EncvResource
 
 
@@ -67,9 +66,6 @@ stats_pull_job = define_asset_job(
     description="Pull key-server publish statistics for opted-in realms.",
 )
 
-stats_pull_schedule = ScheduleDefinition(
-    name="stats_pull_schedule",
-    job=stats_pull_job,
-    cron_schedule="*/15 * * * *",
-    execution_timezone="Etc/UTC",
+stats_pull_schedule = duty_schedule(
+    "stats_pull_schedule", stats_pull_job, "*/15 * * * *"
 )

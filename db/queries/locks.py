@@ -40,7 +40,7 @@ def acquire_lock(
         "   (holder = %(holder)s AND released_at IS NULL)"
         "   OR (not_before <= %(now)s + %(slack)s"
         "       AND (holder IS NULL OR released_at IS NOT NULL"
-        "            OR updated_at < %(stale_before)s)))"
+        "            OR updated_at <= %(stale_before)s)))"
         " RETURNING generation",
         {
             "name": name,

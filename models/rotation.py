@@ -198,6 +198,62 @@ def activate_and_destroy_realm_keys(
             report.errors[realm_id] = f"activate/destroy: {ex}"
 
 
+def rotate_system_certificate_key(
+    conn: psycopg.Connection,
+    keystore: KeyStore,
+    *,
+    now: dt.datetime,
+    settings: RotationSettings,
+    certificate_lifetime: float,
+    report: RealmKeyReport,
+) -> None:
+    """Rotate the system certificate key the way realm keys rotate.
+
+    The original left this key to operators; encv keeps it in
+    ``system_certificate_keys``: a new key is published at once, signs
+    after the activation delay, and a retired key is deleted (and no longer
+    published) only when no certificate it signed can still be valid.
+    """
+    delay = settings.verification_activation_delay
+    keep_retired = max(delay, certificate_lifetime)
+    with conn.transaction():
+        keys = q.system_certificate_keys(conn)
+        newest = keys[0] if keys else None
+        if newest is None or (
+            newest.active
+            and _age(now, newest.created_at)
+            >= settings.verification_signing_key_max_age
+        ):
+            version = keystore.create_key_version(conn, "system/certificate-signing")
+            kid = q.insert_system_certificate_key(conn, key_version=version, now=now)
+            _audit(conn, 0, "created signing key", f"system_certificate_key:{kid}", kid)
+            report.created.append(kid)
+            return
+        if not newest.active and _age(now, newest.created_at) >= delay:
+            q.activate_system_certificate_key(conn, row_id=newest.id, now=now)
+            _audit(
+                conn,
+                0,
+                "updated active signing key",
+                f"system_certificate_key:{newest.kid}",
+                newest.kid,
+            )
+            report.activated.append(newest.kid)
+        for key in keys[1:]:
+            if key.active or _age(now, key.updated_at) < keep_retired:
+                continue
+            keystore.destroy(conn, key.key_id)
+            q.delete_system_certificate_key(conn, row_id=key.id)
+            _audit(
+                conn,
+                0,
+                "destroyed signing key",
+                f"system_certificate_key:{key.kid}",
+                key.kid,
+            )
+            report.destroyed.append(key.kid)
+
+
 @dataclass
 class SecretReport:
     """What one secret type's rotation pass did (secret ids)."""
@@ -284,4 +340,4 @@ def _audit(conn, realm_id: int, action: str, target_id: str, display: str) -> No
 
 
 def _secret_audit(conn, secret_id: int, secret_type: str, action: str) -> None:
-    _audit(conn, 0, action, f"secret:{secret_id}", secret_type)
+    _audit(conn, 0, action, f"secret:{secret_id}", f"secret {secret_type}")

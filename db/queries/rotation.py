@@ -199,3 +199,54 @@ def delete_secret(conn: psycopg.Connection, *, secret_id: int) -> int:
     return conn.execute(
         "DELETE FROM secrets WHERE id = %(id)s", {"id": secret_id}
     ).rowcount
+
+
+def system_certificate_keys(conn: psycopg.Connection) -> list[KeyRow]:
+    """Return the system certificate keys, newest first."""
+    with conn.cursor(row_factory=class_row(KeyRow)) as cur:
+        return cur.execute(
+            "SELECT id, key_version_id AS key_id, is_active AS active, created_at,"
+            " updated_at, kid FROM system_certificate_keys"
+            " ORDER BY created_at DESC, id DESC"
+        ).fetchall()
+
+
+def insert_system_certificate_key(
+    conn: psycopg.Connection, *, key_version: str, now: dt.datetime
+) -> str:
+    """Insert an inactive system certificate key, kid ``v<id>``; return the kid."""
+    row_id = conn.execute(
+        "INSERT INTO system_certificate_keys (kid, key_version_id, is_active,"
+        " created_at, updated_at) VALUES (gen_random_uuid()::text, %(kv)s, false,"
+        " %(now)s, %(now)s) RETURNING id",
+        {"kv": key_version, "now": now},
+    ).fetchone()[0]
+    return conn.execute(
+        "UPDATE system_certificate_keys SET kid = 'v' || id WHERE id = %(id)s"
+        " RETURNING kid",
+        {"id": row_id},
+    ).fetchone()[0]
+
+
+def activate_system_certificate_key(
+    conn: psycopg.Connection, *, row_id: int, now: dt.datetime
+) -> None:
+    """Make one system certificate key the only active one."""
+    conn.execute(
+        "UPDATE system_certificate_keys SET is_active = false, updated_at = %(now)s"
+        " WHERE is_active AND id <> %(id)s",
+        {"id": row_id, "now": now},
+    )
+    conn.execute(
+        "UPDATE system_certificate_keys SET is_active = true, updated_at = %(now)s"
+        " WHERE id = %(id)s",
+        {"id": row_id, "now": now},
+    )
+
+
+def delete_system_certificate_key(conn: psycopg.Connection, *, row_id: int) -> int:
+    """Delete an inactive system certificate key row (it is no longer published)."""
+    return conn.execute(
+        "DELETE FROM system_certificate_keys WHERE id = %(id)s AND NOT is_active",
+        {"id": row_id},
+    ).rowcount

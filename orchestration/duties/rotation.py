@@ -78,10 +78,29 @@ def activate_and_destroy_realm_keys(context: OpExecutionContext, encv: EncvResou
     yield Output(None, metadata=_report_metadata(report))
 
 
-@job(description="Rotate realm certificate-signing keys of auto-rotating realms.")
+@op(ins={"go": In(Nothing)}, retry_policy=WORK_RETRY)
+def rotate_system_certificate_key(context: OpExecutionContext, encv: EncvResource):
+    """Rotate the system certificate key (realms without their own key use it)."""
+    report = rotation.RealmKeyReport()
+    tokens = encv.settings.tokens
+    with encv.connection() as conn:
+        rotation.rotate_system_certificate_key(
+            conn,
+            encv.services.keystore,
+            now=encv.now(),
+            settings=SETTINGS,
+            certificate_lifetime=tokens.certificate_duration
+            + tokens.allowed_clock_skew,
+            report=report,
+        )
+    yield Output(None, metadata=_report_metadata(report))
+
+
+@job(description="Rotate certificate-signing keys: auto-rotating realms and system.")
 def rotate_realm_certificate_keys_job():
     go, _skipped = acquire_gate()
     activate_and_destroy_realm_keys(create_realm_keys(go))
+    rotate_system_certificate_key(go)
 
 
 def _secret_op(secret_type: str):

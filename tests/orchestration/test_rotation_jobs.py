@@ -135,3 +135,38 @@ def test_secret_rotation_creates_activates_retires_and_destroys(db, encv):
         if e.is_successful_output
     }
     assert meta["rotate_verification_code_database_hmac"]["deactivated"].value == 1
+
+
+def _system_keys(db):
+    return db.execute(
+        "SELECT kid, is_active FROM system_certificate_keys ORDER BY id"
+    ).fetchall()
+
+
+def test_system_certificate_key_rotates_and_retires_after_certificates_expire(db, encv):
+    db.execute(
+        "UPDATE system_certificate_keys SET created_at = %s, updated_at = %s",
+        (NOW - 720 * HOUR, NOW - 720 * HOUR),
+    )
+    [(old_kid, _)] = _system_keys(db)
+    _run(rotate_realm_certificate_keys_job, encv, NOW)
+    (_, old_active), (new_kid, new_active) = _system_keys(db)
+    assert (old_active, new_active) == (True, False)
+    assert new_kid.startswith("v") and new_kid != old_kid
+
+    _run(rotate_realm_certificate_keys_job, encv, NOW + HOUR)
+    assert _system_keys(db) == [(old_kid, False), (new_kid, True)]
+
+    # Published (so certificates it signed still verify) for the delay...
+    _run(rotate_realm_certificate_keys_job, encv, NOW + 2 * HOUR - SECOND)
+    assert len(_system_keys(db)) == 2
+    # ...then gone, and its private key destroyed.
+    _run(rotate_realm_certificate_keys_job, encv, NOW + 2 * HOUR)
+    assert _system_keys(db) == [(new_kid, True)]
+    assert (
+        db.execute(
+            "SELECT count(*) FROM key_versions WHERE key_ring = 'system/certificate-signing'"
+            " AND destroyed_at IS NOT NULL"
+        ).fetchone()[0]
+        == 1
+    )

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+from db.cache import Cache
 from db.queries import appsync as q
 from db.queries.realms import get_realm_by_region, update_realm
 from models import audit
 from models.jsonclient import JsonClient
+from models.realms import forget_realm
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,9 @@ class SyncReport:
     errors: list[str] = field(default_factory=list)
 
 
-def sync(conn: psycopg.Connection, feed: dict, *, token=os.urandom) -> SyncReport:
+def sync(
+    conn: psycopg.Connection, feed: dict, *, cache: Cache, token=os.urandom
+) -> SyncReport:
     """Apply the feed to realms' branding, translations and Android apps."""
     report = SyncReport()
     for entry in feed.get("apps", []):
@@ -64,6 +68,7 @@ def sync(conn: psycopg.Connection, feed: dict, *, token=os.urandom) -> SyncRepor
             continue
         try:
             _sync_branding(conn, realm.id, entry)
+            forget_realm(cache, realm.id)
             report.realms_updated += 1
         except Exception as ex:  # one entry's failure must not stop the feed
             report.errors.append(f"{region}: branding: {ex}")

@@ -10,10 +10,12 @@ from decimal import Decimal
 
 import psycopg
 
+from db.cache import Cache
 from db.queries import modeler as q
 from db.queries.realms import update_realm
 from db.rows import Realm
 from models import audit, forecast
+from models.realms import forget_realm
 
 MODELER_MIN_VALUE = 10  # MODELER_MIN_VALUE: smallest quota ever set
 MODELER_MAX_VALUE = 20000  # MODELER_MAX_VALUE: largest quota ever set
@@ -43,6 +45,7 @@ def forecast_realm(
     realm: Realm,
     *,
     today: dt.date,
+    cache: Cache,
     lo: int = MODELER_MIN_VALUE,
     hi: int = MODELER_MAX_VALUE,
 ) -> ForecastResult:
@@ -68,6 +71,8 @@ def forecast_realm(
                 target_display=realm.name,
                 diff=f"-{realm.abuse_prevention_limit}\n+{limit}\n",
             )
+    # The issue path reads the limit from the cached realm on every take.
+    forget_realm(cache, realm.id)
     return ForecastResult(
         realm_id=realm.id,
         rows_used=model.rows_used,
@@ -122,7 +127,7 @@ def claim_ratios(days: Sequence[tuple[int, int]]) -> ClaimRatios | None:
 
 
 def model_claim_ratio(
-    conn: psycopg.Connection, realm: Realm, *, today: dt.date
+    conn: psycopg.Connection, realm: Realm, *, today: dt.date, cache: Cache
 ) -> ClaimRatios | None:
     """Rebuild and store the realm's claim-ratio columns; None when skipped."""
     days = q.daily_claims(
@@ -142,6 +147,7 @@ def model_claim_ratio(
             codes_claimed_ratio_mean=_ratio(ratios.mean),
             codes_claimed_ratio_stddev=_ratio(ratios.stddev),
         )
+    forget_realm(cache, realm.id)
     return ratios
 
 

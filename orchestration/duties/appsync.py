@@ -50,7 +50,7 @@ def realm_app_sync(
 ):
     """Realm branding, translations and Android apps as the feed describes them."""
     with encv.connection() as conn:
-        report = appsync.sync(conn, published_apps_feed)
+        report = appsync.sync(conn, published_apps_feed, cache=encv.services.cache)
     metadata = {k: v for k, v in vars(report).items() if k != "errors"}
     metadata["errors"] = MetadataValue.json(report.errors)
     return Output(vars(report), metadata=metadata)

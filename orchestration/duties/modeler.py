@@ -40,7 +40,11 @@ def realm_abuse_prevention_forecast(context: AssetExecutionContext, encv: EncvRe
     results = []
     with encv.connection() as conn:
         for realm in list_realms(conn):
-            results.append(modeler.forecast_realm(conn, realm, today=today))
+            results.append(
+                modeler.forecast_realm(
+                    conn, realm, today=today, cache=encv.services.cache
+                )
+            )
     rows = [vars(result) for result in results]
     yield Output(
         rows,
@@ -75,7 +79,9 @@ def realm_claim_ratio_model(context: AssetExecutionContext, encv: EncvResource):
     rows = []
     with encv.connection() as conn:
         for realm in list_realms(conn):
-            ratios = modeler.model_claim_ratio(conn, realm, today=today)
+            ratios = modeler.model_claim_ratio(
+                conn, realm, today=today, cache=encv.services.cache
+            )
             rows.append(
                 {"realm_id": realm.id, "skipped": "not enough data"}
                 if ratios is None

@@ -1,7 +1,7 @@
 """e2e_job against the real adminapi and apiserver under gunicorn.
 
-NOTE(orch): this needs the device and admin APIs (protocol §4, §5), built on
-other branches; it can only pass once those are merged.
+NOTE(orch): this needs the device and admin APIs (protocol §4, §5) from the
+device and admin branches (merged into main, and main into orch).
 """
 
 import datetime as dt

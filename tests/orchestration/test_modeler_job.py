@@ -88,3 +88,26 @@ def test_second_modeler_run_in_the_period_materializes_nothing(db, encv):
     )
     assert again.success
     assert again.asset_materializations_for_node("realm_claim_ratio_model") == []
+
+
+def test_a_changed_limit_is_not_served_from_the_realm_cache(db, encv, redis_url):
+    from db.pool import PoolSource
+    from models.realms import cached_realm, forget_realm
+    from models.services import build_services
+    from models.settings import Settings
+    from tests.support import make_env
+
+    db.execute("UPDATE realms SET abuse_prevention_enabled = true WHERE id = 1")
+    _seed_series(db, 1, [50] * 19)
+    settings = Settings.from_env(make_env(REDIS_URL=redis_url))
+    pool = PoolSource(encv().database_url, max_size=2).open()
+    services = build_services(settings, db=pool)
+    try:
+        assert cached_realm(services.cache, pool, 1).abuse_prevention_limit == 10
+        result = materialize(ASSETS, resources={"encv": encv(REDIS_URL=redis_url)})
+        assert result.success
+        assert cached_realm(services.cache, pool, 1).abuse_prevention_limit == 50
+    finally:
+        forget_realm(services.cache, 1)
+        services.close()
+        pool.close()

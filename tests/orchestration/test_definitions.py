@@ -54,6 +54,10 @@ def test_every_job_and_schedule_is_defined_on_the_original_cadence():
         assert (schedules[name].job_name, schedules[name].cron_schedule) == (job, cron)
         assert schedules[name].execution_timezone == "Etc/UTC"
     assert schedules["e2e_schedule"].default_status == DefaultScheduleStatus.STOPPED
+    # Gates are released at resource teardown, so a run must keep one resource.
+    assert {defs.resolve_job_def(job).executor_def.name for job in jobs} == {
+        "in_process"
+    }
     assert schedules["cleanup_schedule"].default_status == DefaultScheduleStatus.RUNNING
 
 

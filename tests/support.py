@@ -90,3 +90,12 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def vectors(name: str) -> list[dict]:
+    """Return the entries of one test-vector group from tests/data/vectors.json."""
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).parent / "data" / "vectors.json").read_text())
+    return data[name]["entries"]

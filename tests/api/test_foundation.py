@@ -1,3 +1,5 @@
+import dataclasses
+
 import falcon.testing
 import pytest
 
@@ -48,28 +50,17 @@ def test_redirect_surface_uses_html_mode_headers(services):
     assert resp.headers["X-Frame-Options"] == "DENY"
 
 
-def test_health_fails_when_the_database_is_down(settings):
-    from db.pool import PoolSource
-    from models.services import Services
-
+def test_health_fails_when_the_database_is_down(services):
     class DownSource:
         def connection(self):
             raise RuntimeError("down")
 
-    class Svc:
-        pass
-
-    svc = Svc()
-    svc.settings = settings
-    svc.db = DownSource()
-    svc.redis = None
-    app = device_app(svc)  # type: ignore[arg-type]
+    app = device_app(dataclasses.replace(services, db=DownSource()))
     resp = falcon.testing.TestClient(app).simulate_get(
         "/health", headers={"Accept": "application/json"}
     )
     assert resp.status_code == 500
     assert resp.json == {"error": "Internal Server Error"}
-    assert PoolSource and Services  # imported for type context only
 
 
 def test_ui_sets_a_strict_csp(services):

@@ -1,0 +1,178 @@
+"""API-key authentication, realm IP allow-lists and rate limiting (protocol §2, §10).
+
+Each is a middleware acting in ``process_resource`` (after routing), so an
+unknown path is a 404 and a wrong method a 405 before any key is checked.
+Resources opt in with a class attribute ``api_key_types``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+from dataclasses import dataclass
+
+import falcon
+
+from api.common.errors import unauthorized
+from db.cache import BackendUnavailable, Cache
+from db.pool import ConnectionSource
+from db.queries.apikeys import touch_authorized_app
+from db.ratelimit import RateLimiter
+from models.apikeys import authenticate, realm_hint
+from models.network import client_ip, ip_allowed
+from models.realms import cached_realm
+from models.secrets import Secrets
+
+log = logging.getLogger(__name__)
+
+API_KEY_CACHE_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class AppInfo:
+    """The authenticated API key, as handlers need it."""
+
+    id: int
+    realm_id: int
+    name: str
+    key_type: int
+
+
+class Unauthorized(Exception):
+    """Render the generic 401 without saying why."""
+
+
+class RateLimited(Exception):
+    """The caller's bucket is empty."""
+
+    def __init__(self, reset_header: str):
+        super().__init__("rate limited")
+        self.reset_header = reset_header
+
+
+def _protected(req: falcon.Request, resource) -> bool:
+    if resource is None or not getattr(resource, "api_key_types", None):
+        return False
+    # A missing responder means Falcon will answer 405; do not authenticate.
+    return hasattr(resource, f"on_{req.method.lower()}")
+
+
+def request_ip(req: falcon.Request) -> str:
+    """Return the client IP of ``req`` (protocol §10.2)."""
+    return client_ip(req.remote_addr, req.get_header("X-Forwarded-For"))
+
+
+def rfc1123(timestamp: float) -> str:
+    """Format Unix seconds as ``Mon, 02 Jan 2006 15:04:05 UTC``."""
+    return email.utils.formatdate(timestamp, usegmt=True).replace("GMT", "UTC")
+
+
+class ApiKeyAuth:
+    """Authenticate ``X-API-Key`` and load the key's realm into ``req.context``."""
+
+    def __init__(self, db: ConnectionSource, cache: Cache, secrets: Secrets):
+        self._db = db
+        self._cache = cache
+        self._secrets = secrets
+
+    def _lookup(self, raw_key: str) -> dict | None:
+        with self._db.connection() as conn:
+            app = authenticate(conn, self._secrets, raw_key)
+            if app is None:
+                return None
+            try:
+                touch_authorized_app(conn, app.id)
+            except Exception:  # last-used is informational; never fail auth on it
+                log.warning("could not record API key use", exc_info=True)
+        return {
+            "id": app.id,
+            "realm_id": app.realm_id,
+            "name": app.name,
+            "key_type": app.api_key_type,
+        }
+
+    def process_resource(self, req, resp, resource, params) -> None:
+        """Reject the request with 401 unless the key is valid for this route."""
+        if not _protected(req, resource):
+            return
+        raw = (req.get_header("X-API-Key") or "").strip()
+        if not raw:
+            raise Unauthorized()
+        # Only positive lookups are cached (5 minutes, as the original).
+        data = self._cache.fetch(
+            f"apikey:{raw}", API_KEY_CACHE_SECONDS, lambda: self._lookup(raw)
+        )
+        if data is None or data["key_type"] not in resource.api_key_types:
+            raise Unauthorized()
+        realm = cached_realm(self._cache, self._db, data["realm_id"])
+        if realm is None:
+            raise Unauthorized()
+        req.context.app = AppInfo(**data)
+        req.context.realm = realm
+
+
+class Firewall:
+    """Enforce the realm's allow-list for this surface after authentication."""
+
+    def __init__(self, realm_field: str):
+        self._field = realm_field  # e.g. "allowed_cidrs_apiserver"
+
+    def process_resource(self, req, resp, resource, params) -> None:
+        """Reject with 401 when the client IP is outside the realm's CIDRs."""
+        if not _protected(req, resource):
+            return
+        cidrs = getattr(req.context.realm, self._field)
+        if cidrs and not ip_allowed(cidrs, request_ip(req)):
+            raise Unauthorized()
+
+
+class RateLimit:
+    """Fixed-window limit per (realm, client IP) with X-RateLimit-* headers."""
+
+    def __init__(self, limiter: RateLimiter, surface: str):
+        self._limiter = limiter
+        self._surface = surface  # "apiserver" or "adminapi"
+
+    def process_resource(self, req, resp, resource, params) -> None:
+        """Take a token; 429 when the bucket is empty."""
+        if not _protected(req, resource) or getattr(req.context, "chaff", False):
+            return
+        ip = request_ip(req)
+        realm_id = realm_hint(req.get_header("X-API-Key") or "")
+        if realm_id is None and getattr(req.context, "realm", None) is not None:
+            realm_id = req.context.realm.id
+        if realm_id is not None:
+            namespace, key = f"{self._surface}:ratelimit:realm", f"{realm_id}:{ip}"
+        else:
+            namespace, key = f"{self._surface}:ratelimit:ip", ip
+        decision = self._limiter.take(namespace, key)
+        reset = rfc1123(decision.reset)
+        resp.set_header("X-RateLimit-Limit", str(decision.limit))
+        resp.set_header("X-RateLimit-Remaining", str(decision.remaining))
+        resp.set_header("X-RateLimit-Reset", reset)
+        if not decision.allowed:
+            raise RateLimited(reset)
+
+
+def install_handlers(app: falcon.App) -> None:
+    """Register how 401, 429 and limiter failures are rendered."""
+
+    def on_unauthorized(req, resp, ex, params):
+        unauthorized(req, resp)
+
+    def on_rate_limited(req, resp, ex: RateLimited, params):
+        resp.status = 429
+        resp.content_type = "text/plain; charset=utf-8"
+        resp.set_header("Retry-After", ex.reset_header)
+        resp.text = "Too Many Requests\n"
+
+    def on_backend(req, resp, ex, params):
+        # Fail closed: without the shared limiter we cannot enforce limits.
+        log.error("rate limiter / cache unavailable: %s", ex)
+        resp.status = 500
+        resp.content_type = "text/plain; charset=utf-8"
+        resp.text = "Internal Server Error"
+
+    app.add_error_handler(Unauthorized, on_unauthorized)
+    app.add_error_handler(RateLimited, on_rate_limited)
+    app.add_error_handler(BackendUnavailable, on_backend)

@@ -1,0 +1,149 @@
+import falcon
+import falcon.testing
+import pytest
+
+from api.common.binding import ANY, STRING, STRING_LIST, BindError, parse_object
+from api.device.app import create_app as device_app
+from db.ratelimit import MemoryRateLimiter
+from models.apikeys import KeyType, create_api_key
+from models.network import client_ip, ip_allowed
+
+FIELDS = {"code": STRING, "accept": STRING_LIST, "padding": ANY}
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        (b"", "body must not be empty"),
+        (b'{"code":"1","x":1}', 'json: unknown field "x"'),
+        (b'{"code":"1"}{"code":"2"}', "body must contain only one JSON object"),
+        (b'{"code":', "malformed json"),
+        (b'{"code" "1"}', "malformed json at position 9"),
+        (b'{"code":5}', 'invalid value "code"'),
+    ],
+)
+def test_binding_errors_carry_the_original_messages(body, message):
+    with pytest.raises(BindError) as info:
+        parse_object(body, FIELDS)
+    assert str(info.value) == message
+
+
+def test_binding_is_case_insensitive_last_duplicate_wins_and_padding_is_any():
+    got = parse_object(b'{"CODE":"1","Code":"2","padding":[1,{"a":2}]}', FIELDS)
+    assert got == {"code": "2", "padding": [1, {"a": 2}]}
+
+
+class Protected:
+    api_key_types = frozenset({KeyType.DEVICE})
+
+    def on_post(self, req, resp):
+        resp.media = {"realm": req.context.realm.id, "app": req.context.app.name}
+
+
+@pytest.fixture
+def device_client(services):
+    app = device_app(services)
+    app.add_route("/api/probe", Protected())
+    return falcon.testing.TestClient(app)
+
+
+@pytest.fixture
+def keys(conn, services):
+    out = {}
+    for kind in KeyType:
+        out[kind], _ = create_api_key(
+            conn, services.secrets, realm_id=1, name=f"k-{kind.name}", key_type=kind
+        )
+    return out
+
+
+def test_valid_device_key_reaches_the_handler(device_client, keys):
+    resp = device_client.simulate_post(
+        "/api/probe", headers={"X-API-Key": keys[KeyType.DEVICE]}
+    )
+    assert resp.status_code == 200 and resp.json == {"realm": 1, "app": "k-DEVICE"}
+
+
+@pytest.mark.parametrize("key", ["", "garbage", "a.1.b"])
+def test_bad_keys_get_a_bare_401(device_client, key):
+    resp = device_client.simulate_post(
+        "/api/probe", headers={"X-API-Key": key, "Accept": "application/json"}
+    )
+    assert resp.status_code == 401
+    assert resp.json == {"error": "unauthorized", "errorCode": "", "error_code": ""}
+
+
+def test_wrong_key_type_is_401(device_client, keys):
+    for kind in (KeyType.ADMIN, KeyType.STATS):
+        resp = device_client.simulate_post(
+            "/api/probe", headers={"X-API-Key": keys[kind]}
+        )
+        assert resp.status_code == 401
+
+
+def test_wrong_method_is_405_before_auth(device_client):
+    assert device_client.simulate_get("/api/probe").status_code == 405
+
+
+def test_firewall_rejects_ips_outside_the_realm_list(conn, device_client, keys):
+    conn.execute(
+        "UPDATE realms SET allowed_cidrs_apiserver = '{10.0.0.0/8}' WHERE id = 1"
+    )
+    headers = {"X-API-Key": keys[KeyType.DEVICE]}
+    ok = device_client.simulate_post(
+        "/api/probe", headers={**headers, "X-Forwarded-For": "10.1.2.3, 35.1.1.1"}
+    )
+    assert ok.status_code == 200
+    denied = device_client.simulate_post(
+        "/api/probe", headers={**headers, "X-Forwarded-For": "11.1.2.3, 35.1.1.1"}
+    )
+    assert denied.status_code == 401
+
+
+def test_rate_limit_headers_and_429(services, keys):
+    services.limiter = MemoryRateLimiter(b"r" * 32, 2, 60)
+    app = device_app(services)
+    app.add_route("/api/probe", Protected())
+    client = falcon.testing.TestClient(app)
+    headers = {"X-API-Key": keys[KeyType.DEVICE]}
+    first = client.simulate_post("/api/probe", headers=headers)
+    assert first.headers["X-RateLimit-Limit"] == "2"
+    assert first.headers["X-RateLimit-Remaining"] == "1"
+    assert first.headers["X-RateLimit-Reset"].endswith(" UTC")
+    client.simulate_post("/api/probe", headers=headers)
+    third = client.simulate_post("/api/probe", headers=headers)
+    assert third.status_code == 429
+    assert third.text == "Too Many Requests\n"
+    assert third.headers["Retry-After"] == third.headers["X-RateLimit-Reset"]
+
+
+@pytest.mark.parametrize(
+    "remote,xff,expected",
+    [
+        (None, None, ""),
+        ("1.1.1.1", None, "1.1.1.1"),
+        ("  1.1.1.1  ", None, "1.1.1.1"),
+        (None, "2.2.2.2", ""),
+        (None, "34.1.2.3,231.5.4.3,2.2.2.2", "231.5.4.3"),
+        ("1.1.1.1", "     34.1.2.3,  231.5.4.3,2.2.2.2", "231.5.4.3"),
+    ],
+)
+def test_client_ip_vectors(remote, xff, expected):
+    assert client_ip(remote, xff) == expected
+
+
+@pytest.mark.parametrize(
+    "cidrs,ip,allowed",
+    [
+        (["0.0.0.0/0"], "1.2.3.4", True),
+        (["::/0"], "2001:db8::8a2e:370:7334", True),
+        (["1.2.3.4/32"], "1.2.3.4", True),
+        (["1.2.3.4/32"], "9.8.7.6", False),
+        (["2001::/0"], "2001:db8::8a2e:370:7334", True),
+        (["2000::/64"], "2001:db8::8a2e:370:7334", False),
+        ([], "9.9.9.9", True),
+        (["not-a-cidr", "9.9.9.0/24"], "9.9.9.9:443", True),
+    ],
+)
+def test_firewall_vectors(cidrs, ip, allowed):
+    assert ip_allowed(cidrs, ip) is allowed

@@ -118,7 +118,9 @@ def send_verification(
         token = account_tokens.issue(
             conn, user_id=user_id, purpose=account_tokens.VERIFY, now=now
         )
-        body = mailer.compose("verify_email", realm, _link(endpoint, "verifyEmail", token))
+        body = mailer.compose(
+            "verify_email", realm, _link(endpoint, "verifyEmail", token)
+        )
         mailer.send(transport, user.email, body)
 
 

@@ -105,7 +105,9 @@ class RealmGate:
         mode = memberships.effective_mfa_mode(ctx.realm, ctx.membership, ctx.now)
         if not session.data.get("mfa") and (
             mode == memberships.MODE_REQUIRED
-            or (mode == memberships.MODE_PROMPT and not session.data.get("mfa_prompted"))
+            or (
+                mode == memberships.MODE_PROMPT and not session.data.get("mfa_prompted")
+            )
         ):
             raise redirect("/login/register-phone")
         session.data["mfa_prompted"] = True

@@ -50,7 +50,7 @@ class Catalogs:
 
 
 def _parse_accept_language(header: str) -> list[str]:
-    """Return the tags of an Accept-Language header by descending q (bad ones dropped)."""
+    """Return Accept-Language tags by descending quality (bad ones dropped)."""
     ranked = []
     for index, item in enumerate(header.split(",")):
         parts = item.strip().split(";")

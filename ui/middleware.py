@@ -31,9 +31,7 @@ def bare(req: falcon.Request) -> bool:
 
 def form_value(req: falcon.Request, name: str) -> str | None:
     """Return a field of a urlencoded body (None for other bodies)."""
-    if req.content_type and req.content_type.startswith(
-        falcon.MEDIA_URLENCODED
-    ):
+    if req.content_type and req.content_type.startswith(falcon.MEDIA_URLENCODED):
         media = req.get_media(default_when_empty={})
         value = media.get(name)
         return value[0] if isinstance(value, list) else value
@@ -168,7 +166,9 @@ class Identity:
                 return
             ctx.user = user
             ctx.memberships = memberships.for_user(conn, user.id)
-            ctx.membership = memberships.find(ctx.memberships, session.data.get("realm"))
+            ctx.membership = memberships.find(
+                ctx.memberships, session.data.get("realm")
+            )
             if ctx.membership is None:
                 session.data.pop("realm", None)
                 return

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import falcon
+
 from models import mfa, signin
+from ui.guards import signed_in
 from ui.middleware import form_value
 from ui.web import redirect
 
@@ -18,6 +21,7 @@ def ago(delta_seconds: float) -> str:
     return f"{int(delta_seconds)} seconds"
 
 
+@falcon.before(signed_in)
 class Account:
     """The signed-in person's own account page."""
 
@@ -42,6 +46,7 @@ class Account:
         )
 
 
+@falcon.before(signed_in)
 class ChangePassword:
     """Change one's own password (current password required)."""
 
@@ -74,7 +79,9 @@ class ChangePassword:
             ctx.session.flash("error", str(ex))
             return self._render(req, resp, status=422)
         # The change revoked every older session, this one included: renew it.
-        ctx.session.sign_in(ctx.user.id, ctx.user.email, now, ctx.session.data.get("mfa"))
+        ctx.session.sign_in(
+            ctx.user.id, ctx.user.email, now, ctx.session.data.get("mfa")
+        )
         if ctx.membership is not None:
             ctx.session.data["realm"] = ctx.membership.realm_id
         ctx.session.flash("alert", "Successfully changed password.")

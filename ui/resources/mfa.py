@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import falcon
+
 from models import memberships, mfa
+from ui.guards import signed_in
 from ui.middleware import form_value
 from ui.web import redirect
 
 REAUTH = "/login?redir=login/register-phone"
 
 
+@falcon.before(signed_in)
 class RegisterFactor:
     """TOTP enrolment page (keeps the original's route name)."""
 
@@ -30,7 +34,8 @@ class RegisterFactor:
                 memberships.MODE_PROMPT: ("warning", "mfa.notice-prompt"),
             }.get(mode, ("warning", "mfa.notice-optional"))
             ctx.session.flash(
-                kind, self._pages.catalogs.translate(ctx.locale, message, ctx.realm.name)
+                kind,
+                self._pages.catalogs.translate(ctx.locale, message, ctx.realm.name),
             )
         self._render(req, resp, mode=mode)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import falcon
+
 from models import memberships
+from ui.guards import signed_in
 from ui.middleware import form_value
 from ui.web import redirect
 
@@ -14,6 +17,7 @@ def _choose(session, realm_id: int) -> None:
         session.data.pop(key, None)
 
 
+@falcon.before(signed_in)
 class SelectRealm:
     """Pick the realm to work in (auto-picked when there is only one)."""
 
@@ -50,6 +54,7 @@ class SelectRealm:
         )
 
 
+@falcon.before(signed_in)
 class PostAuthenticate:
     """Send a member to the first page their permissions allow."""
 

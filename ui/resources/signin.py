@@ -7,6 +7,7 @@ import falcon
 from db.queries import users as users_q
 from models import signin
 from models.firebase_auth import FirebaseTokenError
+from ui.guards import signed_in
 from ui.middleware import form_value
 from ui.web import redirect, wants_json
 
@@ -43,6 +44,7 @@ class Home:
         )
 
 
+@falcon.before(signed_in)
 class Reauth:
     """``GET /login?redir=login/register-phone``: sign in again for MFA changes."""
 

@@ -45,14 +45,20 @@ class FirebaseVerifier:
                 algorithms=["RS256"],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "iat", "aud", "iss", "sub"]},
-                # pyjwt reads the system time; pin it to the injected clock.
-                leeway=0,
+                # pyjwt would read the system time: the clock checks come below.
+                options={
+                    "require": ["exp", "iat", "aud", "iss", "sub"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
             )
         except jwt.PyJWTError as ex:
             raise FirebaseTokenError(f"invalid ID token: {ex}") from ex
-        if claims.get("exp", 0) < now.timestamp():
+        if claims["exp"] <= now.timestamp():
             raise FirebaseTokenError("invalid ID token: expired")
+        if claims["iat"] > now.timestamp() + 60:
+            raise FirebaseTokenError("invalid ID token: issued in the future")
         auth_time = dt.datetime.fromtimestamp(int(claims.get("auth_time", 0)), dt.UTC)
         if now - auth_time > MAX_AUTH_AGE:
             raise FirebaseTokenError("recent sign-in required")

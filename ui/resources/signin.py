@@ -170,7 +170,7 @@ class SessionCreate:
             "login/signin.mako",
             status=401,
             title="Sign in",
-            provider="local",
+            provider="firebase" if self._verifier is not None else "local",
             firebase={},
             reauth_email=None,
         )

@@ -240,6 +240,8 @@
       document.getElementById("start-at").value = 1;
     });
     var state = loadState();
+    // Resuming after a reload must reuse the retry code, or UUIDs would change.
+    if (state.retryCode && !saved) retry.value = state.retryCode;
     render(state);
     var cancelled = false;
     document.getElementById("bulk-cancel").addEventListener("click", function () {
@@ -324,6 +326,7 @@
     var startInput = document.getElementById("start-at");
     var startAt = Math.max(1, Number(startInput.value) || 1);
     var retryCode = document.getElementById("retry-code").value;
+    state.retryCode = retryCode;
     var select = document.getElementById("smsTemplateLabel");
     var label = select ? select.value : "";
     var start = document.getElementById("bulk-start");

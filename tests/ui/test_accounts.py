@@ -271,3 +271,30 @@ def test_many_realms_are_listed_and_chosen(browser, demo, conn):
         .endswith("/codes/issue")
     )
     assert "Change realm" in browser.get("/account").text
+
+
+def test_reauthentication_returns_to_mfa_page(signed_in, demo, clock):
+    clock.advance(minutes=6)
+    signed_in.get("/login?redir=login/register-phone")
+    result = signed_in.form(
+        "/session",
+        {
+            "redir": "login/register-phone",
+            "email": demo.realm_admin["email"],
+            "password": demo.realm_admin["password"],
+        },
+    )
+    assert result.headers["Location"].endswith("/login/register-phone")
+    page = signed_in.get("/login/register-phone")
+    secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page.text).group(1)
+    code = pyotp.TOTP(secret).at(clock.now())
+    added = signed_in.form(
+        "/login/register-phone", {"display_name": "Key", "code": code}
+    )
+    assert added.status_code == 303
+    assert "Authenticator app added." in signed_in.get("/login/register-phone").text
+
+
+def test_reauth_page_needs_the_allowed_redir(signed_in):
+    assert signed_in.get("/login").headers["Location"].endswith("/")
+    assert signed_in.get("/login?redir=evil.example.com").status_code == 303

@@ -163,7 +163,11 @@ def test_expire_claimed_code_is_refused(signed_in, conn):
         ("GET", "/codes/issue", Permission.CODE_ISSUE),
         ("GET", "/codes/bulk-issue", Permission.CODE_BULK_ISSUE),
         ("GET", "/codes/status", Permission.CODE_READ),
-        ("PATCH", "/codes/0b9d6ab2-0000-4000-8000-000000000001/expire", Permission.CODE_EXPIRE),
+        (
+            "PATCH",
+            "/codes/0b9d6ab2-0000-4000-8000-000000000001/expire",
+            Permission.CODE_EXPIRE,
+        ),
     ],
 )
 def test_each_route_checks_its_permission(signed_in, conn, demo, method, path, needed):

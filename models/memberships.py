@@ -7,6 +7,7 @@ import datetime as dt
 import psycopg
 
 from db.queries import memberships as members_q
+from db.queries import realms as realms_q
 from db.queries.memberships import MembershipRow
 from db.rows import Realm
 from models.rbac import Permission
@@ -56,3 +57,8 @@ def effective_mfa_mode(
     if mode == MODE_REQUIRED and now - membership.created_at <= grace:
         return MODE_PROMPT
     return mode
+
+
+def realm_of(conn: psycopg.Connection, membership: MembershipRow) -> Realm | None:
+    """Return the live realm of a membership."""
+    return realms_q.get_realm(conn, membership.realm_id)

@@ -103,6 +103,16 @@ def check_totp(
     return user
 
 
+def get_user(conn: psycopg.Connection, user_id: int) -> User | None:
+    """Return the user behind a session."""
+    return users_q.get_user(conn, user_id)
+
+
+def get_user_by_email(conn: psycopg.Connection, email: str) -> User | None:
+    """Return the user with this (case-insensitive) address."""
+    return users_q.get_user_by_email(conn, email)
+
+
 def is_revoked(user: User, auth_time: dt.datetime | None) -> bool:
     """Say whether a session established at ``auth_time`` was revoked."""
     if auth_time is None:

@@ -15,8 +15,6 @@ import time
 
 import falcon
 
-from db.queries import realms as realms_q
-from db.queries import users as users_q
 from models import memberships, signin
 from models.sessions import COOKIE_NAME, CookieCodec, Session
 
@@ -159,7 +157,7 @@ class Identity:
             session.flash("error", "Your session has expired.")
             return
         with self._db.connection() as conn:
-            user = users_q.get_user(conn, session.user_id)
+            user = signin.get_user(conn, session.user_id)
             if user is None or signin.is_revoked(user, session.auth_time):
                 session.sign_out()
                 session.flash("error", "You have been logged out from another session.")
@@ -172,7 +170,7 @@ class Identity:
             if ctx.membership is None:
                 session.data.pop("realm", None)
                 return
-            ctx.realm = realms_q.get_realm(conn, ctx.membership.realm_id)
+            ctx.realm = memberships.realm_of(conn, ctx.membership)
         if ctx.realm is not None and ctx.realm.maintenance_mode:
             session.flash(
                 "warning",

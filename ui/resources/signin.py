@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import falcon
 
-from db.queries import users as users_q
 from models import signin
 from models.firebase_auth import FirebaseTokenError
 from ui.guards import signed_in
@@ -122,7 +121,7 @@ class SessionCreate:
 
     def _firebase(self, conn, req, now):
         identity = self._verifier.verify(_field(req, "idToken"), now)
-        user = users_q.get_user_by_email(conn, identity.email)
+        user = signin.get_user_by_email(conn, identity.email)
         if user is None:
             raise signin.SigninError(signin.SIGNIN_FAILED)
         req.context.session.data["fb_mfa"] = identity.mfa

@@ -1,0 +1,98 @@
+"""Daily quota buckets whose size is given on every take (protocol §3.9).
+
+Unlike the request rate limiter, the bucket size comes from the caller (a
+realm setting that a job may change at any time). A window counts what was
+used, so a new size applies to the remainder of the window: raising or
+lowering the limit never refills the bucket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from db.cache import BackendUnavailable
+from db.ratelimit import Decision
+
+
+class QuotaStore(Protocol):
+    """Take one unit of a named daily quota."""
+
+    def take(self, key: str, limit: int, window: float) -> Decision:
+        """Consume one unit of ``key`` whose size is ``limit`` per ``window``."""
+        ...
+
+
+def quota_key(hmac_key: bytes, realm_id: int) -> str:
+    """Return the store key of a realm's quota (``realm:quota:<hex>``)."""
+    digest = hmac.new(hmac_key, str(realm_id).encode(), hashlib.sha1).hexdigest()
+    return f"realm:quota:{digest}"
+
+
+# Count first, start the window on first use; return (used, ms left).
+_TAKE = """
+local used = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {used, ttl}
+"""
+
+
+class RedisQuotaStore:
+    """Quota windows in Redis, shared by every process."""
+
+    def __init__(
+        self, client, prefix: str = "", clock: Callable[[], float] = time.time
+    ):
+        self._script = client.register_script(_TAKE)
+        self._prefix = prefix
+        self._clock = clock
+
+    def take(self, key: str, limit: int, window: float) -> Decision:
+        """Consume one unit in Redis; raise BackendUnavailable on errors."""
+        try:
+            used, ttl_ms = self._script(
+                keys=[self._prefix + key], args=[int(window * 1000)]
+            )
+        except Exception as ex:
+            raise BackendUnavailable(f"quota store failed: {ex}") from ex
+        used, ttl_ms = int(used), int(ttl_ms)
+        return Decision(
+            allowed=used <= limit,
+            limit=limit,
+            remaining=max(0, limit - used),
+            reset=math.ceil(self._clock() + ttl_ms / 1000),
+        )
+
+
+class MemoryQuotaStore:
+    """Quota windows in this process (one host only)."""
+
+    def __init__(self, clock: Callable[[], float] = time.time):
+        self._clock = clock
+        self._windows: dict[str, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str, limit: int, window: float) -> Decision:
+        """Consume one unit of the in-process window of ``key``."""
+        now = self._clock()
+        with self._lock:
+            end, used = self._windows.get(key, (0.0, 0))
+            if end <= now:
+                end, used = now + window, 0
+            used += 1
+            self._windows[key] = (end, used)
+        return Decision(
+            allowed=used <= limit,
+            limit=limit,
+            remaining=max(0, limit - used),
+            reset=math.ceil(end),
+        )

@@ -1,0 +1,76 @@
+"""Per-realm daily issuing quota (abuse prevention, protocol §3.9)."""
+
+from __future__ import annotations
+
+import logging
+import math
+from decimal import ROUND_FLOOR, Decimal
+
+import numpy as np
+
+from db.quota import QuotaStore, quota_key
+from db.ratelimit import Decision
+from db.rows import Realm
+from models.errors import DomainError, ErrorCode
+
+log = logging.getLogger(__name__)
+
+QUOTA_WINDOW_SECONDS = 24 * 3600.0
+
+
+def effective_limit(limit: int, factor: Decimal | float) -> int:
+    """Return ``ceil(limit * floor(factor * 100) / 100)`` with a float32 factor."""
+    # The original keeps the factor as a 32-bit float: 1.15 floors to 1.14.
+    as_float32 = Decimal(float(np.float32(float(factor))))
+    floored = (as_float32 * 100).to_integral_value(rounding=ROUND_FLOOR) / 100
+    return math.ceil(Decimal(limit) * floored)
+
+
+class QuotaExceeded(DomainError):
+    """The realm used up today's codes; ``decision`` carries the headers."""
+
+    def __init__(self, decision: Decision):
+        super().__init__(
+            "exceeded daily realm quota configured from abuse prevention, "
+            "please contact a realm administrator",
+            ErrorCode.QUOTA_EXCEEDED,
+            429,
+        )
+        self.decision = decision
+
+
+class RealmQuota:
+    """Take one code from a realm's daily bucket before a code is stored."""
+
+    def __init__(self, store: QuotaStore, hmac_key: bytes, enforce: bool = True):
+        self._store = store
+        self._hmac_key = hmac_key
+        self._enforce = enforce
+
+    def take(self, realm: Realm) -> Decision | None:
+        """Consume one unit; None when the realm has no quota.
+
+        Raises QuotaExceeded when the bucket is empty and quotas are
+        enforced, and a 500 when the store cannot be reached.
+        """
+        if not realm.abuse_prevention_enabled:
+            return None
+        limit = effective_limit(
+            realm.abuse_prevention_limit, realm.abuse_prevention_limit_factor
+        )
+        try:
+            decision = self._store.take(
+                quota_key(self._hmac_key, realm.id), limit, QUOTA_WINDOW_SECONDS
+            )
+        except Exception as ex:  # a store failure must not issue unmetered codes
+            log.error("quota store failed for realm %s: %s", realm.id, ex)
+            raise DomainError(
+                "failed to issue code, please try again in a few seconds",
+                ErrorCode.INTERNAL,
+                500,
+            ) from None
+        if not decision.allowed:
+            if self._enforce:
+                raise QuotaExceeded(decision)
+            log.warning("realm %s is over its daily quota (not enforced)", realm.id)
+        return decision

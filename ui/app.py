@@ -8,7 +8,9 @@ import os
 
 import falcon
 
+from models.expiry import ExpireService
 from models.firebase_auth import FirebaseVerifier
+from models.issue import IssueService
 from models.services import Services, build_services
 from models.settings import Settings
 from ui import errors
@@ -165,14 +167,14 @@ def create_app(services: Services) -> falcon.App:
         "/login/register-phone", mfa.RegisterFactor(pages, db, clock, services.envelope)
     )
 
-    issue = codes.IssueCode(pages, db, clock, services.secrets, settings)
-    status = code_status.CodeStatus(pages, db, clock)
+    # The issuing use case is shared with the admin API (models.issue).
+    issue_service = IssueService(services)
+    issue = codes.IssueCode(pages, db, services.envelope, settings, issue_service)
+    status = code_status.CodeStatus(pages, db, clock, ExpireService(db, clock))
     app.add_route("/codes", codes.CodesIndex())
     app.add_route("/codes/issue", issue)
-    app.add_route("/codes/bulk-issue", bulk.BulkIssue(pages, db))
-    app.add_route(
-        "/codes/batch-issue", bulk.BatchIssue(db, clock, services.secrets, settings)
-    )
+    app.add_route("/codes/bulk-issue", bulk.BulkIssue(pages, db, services.envelope))
+    app.add_route("/codes/batch-issue", bulk.BatchIssue(issue_service))
     app.add_route("/codes/status", status)
     app.add_route("/codes/{code_uuid}", status, suffix="code")
     app.add_route("/codes/{code_uuid}/expire", status, suffix="expire")

@@ -32,37 +32,6 @@ def list_recent_by_user(
         ).fetchall()
 
 
-def realm_has_sms(conn: psycopg.Connection, realm_id: int, use_system: bool) -> bool:
-    """Say whether the realm can send SMS (own config, or the system's)."""
-    return bool(
-        conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM sms_configs WHERE deleted_at IS NULL"
-            " AND ((realm_id = %(realm)s AND NOT is_system)"
-            " OR (is_system AND %(system)s)))",
-            {"realm": realm_id, "system": use_system},
-        ).fetchone()[0]
-    )
-
-
-def count_issue(
-    conn: psycopg.Connection, *, realm_id: int, user_id: int, day: dt.date
-) -> None:
-    """Add one issued code to the realm's and the user's daily counters."""
-    conn.execute(
-        "INSERT INTO realm_stats (date, realm_id, codes_issued)"
-        " VALUES (%(day)s, %(realm)s, 1) ON CONFLICT (date, realm_id)"
-        " DO UPDATE SET codes_issued = realm_stats.codes_issued + 1",
-        {"day": day, "realm": realm_id},
-    )
-    conn.execute(
-        "INSERT INTO user_stats (date, realm_id, user_id, codes_issued)"
-        " VALUES (%(day)s, %(realm)s, %(user)s, 1)"
-        " ON CONFLICT (date, realm_id, user_id)"
-        " DO UPDATE SET codes_issued = user_stats.codes_issued + 1",
-        {"day": day, "realm": realm_id, "user": user_id},
-    )
-
-
 def issuer_names(
     conn: psycopg.Connection, *, user_id: int | None, app_id: int | None
 ) -> tuple[str | None, str | None]:

@@ -7,7 +7,10 @@ demo realm, and a gunicorn serving ``ui.app:get_app()`` on a free port.
 from __future__ import annotations
 
 import base64
+import json
 import time
+import urllib.request
+from types import SimpleNamespace
 
 import psycopg
 import pyotp
@@ -17,6 +20,8 @@ from db.crypto import Envelope
 from db.secrets import SecretStore
 from models.bootstrap import bootstrap_demo
 from models.secrets import Secrets
+from tests.fakes.sms import start_fake_sms
+from tests.issuing import add_sms_config
 from tests.support import TEST_KEK, gunicorn, make_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,25 +38,40 @@ LOCKOUT_SECONDS = 3
 
 
 @pytest.fixture
+def fake_sms():
+    """A Twilio-compatible SMS provider on a local port."""
+    state = start_fake_sms()
+    yield state
+    state.close()
+
+
+@pytest.fixture
 def demo_db(fresh_db):
-    """The demo realm committed in a private database; returns (dsn, creds)."""
-    secrets = Secrets(SecretStore(Envelope(base64.b64decode(TEST_KEK))))
+    """The demo realm (with an SMS provider) committed in a private database."""
+    envelope = Envelope(base64.b64decode(TEST_KEK))
     with psycopg.connect(fresh_db, autocommit=True) as conn:
-        creds = bootstrap_demo(conn, secrets)
+        creds = bootstrap_demo(conn, Secrets(SecretStore(envelope)))
+        add_sms_config(conn, SimpleNamespace(envelope=envelope), creds.realm_id)
     return fresh_db, creds
 
 
 @pytest.fixture
-def server(demo_db):
-    """Base URL of the UI under gunicorn."""
+def stack_env(demo_db, fake_sms):
+    """Environment shared by the UI and the apiserver under test."""
     dsn, _ = demo_db
-    env = make_env(
+    return make_env(
         DATABASE_URL=dsn,
         DEV_MODE="true",
         ENCV_SIGNIN_LOCKOUT=f"{LOCKOUT_SECONDS}s",
+        ENCV_SMS_API_URL=fake_sms.url,
         ENCV_LOG_LEVEL="WARNING",
     )
-    with gunicorn("ui.app:get_app()", env, workers=2) as base:
+
+
+@pytest.fixture
+def server(stack_env):
+    """Base URL of the UI under gunicorn."""
+    with gunicorn("ui.app:get_app()", stack_env, workers=2) as base:
         yield base
 
 
@@ -130,7 +150,7 @@ def test_enrol_totp_and_sign_in_with_code(page, server, demo_db):
     page.wait_for_url("**/codes/issue")
 
 
-def test_issue_code(page, server, demo_db):
+def test_issue_code_and_verify_it_on_the_apiserver(page, server, demo_db, stack_env):
     dsn, creds = demo_db
     _to_issue_page(page, server, creds)
     page.check("input[name=testType][value=confirmed]")
@@ -141,20 +161,33 @@ def test_issue_code(page, server, demo_db):
     assert code and len(code) == 8 and code.isdigit()
     assert page.locator(".digit").count() == 8
     expect(page.locator("#code-countdown")).to_contain_text("m")
-    # NOTE(ui): the device API (/api/verify) is not on main yet, so the code
-    # is checked in the database instead of being verified through it.
     with psycopg.connect(dsn) as conn:
         row = conn.execute(
-            "SELECT code, claimed, test_type FROM verification_codes WHERE uuid = %s",
-            (uuid,),
+            "SELECT code, claimed FROM verification_codes WHERE uuid = %s", (uuid,)
         ).fetchone()
     assert row is not None and row[0] != code and row[1] is False
-    assert row[2] == "confirmed"
+    # The person's app exchanges the code for a token on the apiserver.
+    with gunicorn("api.device.app:get_app()", stack_env, workers=1) as api:
+        request = urllib.request.Request(
+            api + "/api/verify",
+            data=json.dumps({"code": code}).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "X-API-Key": creds.device_api_key,
+            },
+        )
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            body = json.loads(resp.read())
+    assert body["testtype"] == "confirmed" and body["token"]
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute(
+            "SELECT claimed FROM verification_codes WHERE uuid = %s", (uuid,)
+        ).fetchone() == (True,)
     page.click("#issue-reset")
     assert page.is_visible("#issue-submit")
 
 
-def test_bulk_upload_200_rows(page, server, demo_db, tmp_path):
+def test_bulk_upload_200_rows(page, server, demo_db, tmp_path, fake_sms):
     dsn, creds = demo_db
     csv = tmp_path / "people.csv"
     csv.write_text("".join(f"+1206555{i:04d},,\n" for i in range(200)))
@@ -169,6 +202,7 @@ def test_bulk_upload_200_rows(page, server, demo_db, tmp_path):
     with psycopg.connect(dsn) as conn:
         count = conn.execute("SELECT count(*) FROM verification_codes").fetchone()[0]
     assert count == 200
+    assert len(fake_sms.messages) == 200
     # Results survive a reload.
     page.reload()
     assert page.inner_text("#bulk-ok") == "200"

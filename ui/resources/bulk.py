@@ -8,16 +8,23 @@ from models import issuance
 from models.errors import DomainError
 from models.rbac import Permission
 from ui.guards import requires
-from ui.resources.codes import error_json, issued_json, json_body, request_from_json
+from ui.resources.codes import (
+    error_json,
+    issued_json,
+    issuer,
+    json_body,
+    request_from_json,
+)
 from ui.web import redirect
 
 
 class BulkIssue:
     """The CSV upload page (parsing and batching happen in the browser)."""
 
-    def __init__(self, pages, db):
+    def __init__(self, pages, db, envelope):
         self._pages = pages
         self._db = db
+        self._envelope = envelope
 
     @requires(Permission.CODE_BULK_ISSUE)
     def on_get(self, req, resp):
@@ -27,10 +34,10 @@ class BulkIssue:
             ctx.session.flash("error", "That feature is not enabled for your realm!")
             raise redirect("/")
         with self._db.connection() as conn:
-            has_sms = issuance.sms_available(conn, ctx.realm)
+            has_sms = issuance.sms_available(conn, self._envelope, ctx.realm)
         if not has_sms:
             ctx.session.flash(
-                "warning",
+                "error",
                 self._pages.catalogs.translate(
                     ctx.locale, "codes.bulk-issue.no-sms-provider"
                 ),
@@ -40,6 +47,7 @@ class BulkIssue:
             resp,
             "codes/bulk_issue.mako",
             title="Bulk issue codes",
+            has_sms=has_sms,
             templates=sorted((ctx.realm.alternate_sms_templates or {}).keys()),
         )
 
@@ -47,32 +55,23 @@ class BulkIssue:
 class BatchIssue:
     """Issue up to ten codes per request, each independently."""
 
-    def __init__(self, db, clock, secrets, settings):
-        self._db = db
-        self._clock = clock
-        self._secrets = secrets
-        self._settings = settings
+    def __init__(self, issue_service):
+        self._issue = issue_service
 
     @requires(Permission.CODE_BULK_ISSUE)
     def on_post(self, req, resp):
         """Answer per-entry results in request order (§5.1)."""
-        ctx = req.context
         entries = json_body(req).get("codes")
         if not isinstance(entries, list) or not all(
             isinstance(e, dict) for e in entries
         ):
             raise falcon.HTTPBadRequest(description="codes must be a list")
         try:
-            with self._db.connection() as conn:
-                results = issuance.issue_batch(
-                    conn,
-                    self._secrets,
-                    self._settings,
-                    realm=ctx.realm,
-                    user=ctx.user,
-                    requests=[request_from_json(e) for e in entries],
-                    now=self._clock.now(),
-                )
+            results = self._issue.issue_batch(
+                req.context.realm,
+                issuer(req),
+                [request_from_json(e) for e in entries],
+            )
         except DomainError as ex:
             resp.status = ex.status
             resp.media = error_json(ex)

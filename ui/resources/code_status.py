@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid as uuidlib
 
-from models import codes, issuance
+from models import audit, codes, issuance
 from models.errors import DomainError
 from models.rbac import Permission
 from ui.guards import requires
@@ -16,10 +16,11 @@ NOT_FOUND = "code not found, it may have expired and been removed"
 class CodeStatus:
     """Look a code up by UUID; list the user's recent codes."""
 
-    def __init__(self, pages, db, clock):
+    def __init__(self, pages, db, clock, expire_service):
         self._pages = pages
         self._db = db
         self._clock = clock
+        self._expire = expire_service
 
     @requires(Permission.CODE_READ)
     def on_get(self, req, resp):
@@ -51,18 +52,17 @@ class CodeStatus:
     def on_patch_expire(self, req, resp, code_uuid):
         """Expire the code now (claimed codes cannot be expired)."""
         ctx = req.context
+        user = ctx.user
         try:
             with self._db.connection() as conn:
-                row = codes.code_status(conn, ctx.realm.id, code_uuid)
-                if row.claimed:
+                if codes.code_status(conn, ctx.realm.id, code_uuid).claimed:
                     raise DomainError("code already claimed")
-                row = issuance.expire(
-                    conn,
-                    realm=ctx.realm,
-                    user=ctx.user,
-                    code_uuid=code_uuid,
-                    now=self._clock.now(),
-                )
+            row = self._expire.expire(
+                ctx.realm.id,
+                audit.user_actor(user.id, user.name, user.email),
+                code_uuid,
+            )
+            with self._db.connection() as conn:
                 names = issuance.issuer_names(conn, row)
         except DomainError as ex:
             if ex.status == 404:

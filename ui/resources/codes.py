@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
-
 import falcon
 
 from models import codes, issuance
 from models.errors import DomainError
+from models.issue import Issuer, IssueResult
+from models.issue_rules import IssueRequest
 from models.rbac import Permission
 from ui.guards import requires
 from ui.web import redirect
 
 
-def request_from_json(body: dict) -> issuance.IssueRequest:
-    """Map the page's JSON fields onto an issue request."""
+def request_from_json(body: dict) -> IssueRequest:
+    """Map the page's JSON fields onto the shared issue request."""
     try:
         tz_offset = float(body.get("tzOffset") or 0)
     except (TypeError, ValueError):
         tz_offset = 0
-    return issuance.IssueRequest(
-        test_type=str(body.get("testType") or "confirmed"),
+    return IssueRequest(
+        test_type=str(body.get("testType") or ""),
         test_date=str(body.get("testDate") or ""),
         symptom_date=str(body.get("symptomDate") or ""),
         phone=str(body.get("phone") or ""),
@@ -31,19 +30,15 @@ def request_from_json(body: dict) -> issuance.IssueRequest:
     )
 
 
-def issued_json(issued: codes.IssuedCode, padding: str = "") -> dict:
+def issuer(req: falcon.Request) -> Issuer:
+    """Return the signed-in case worker as the issuer."""
+    user = req.context.user
+    return Issuer.for_user(user.id, user.name, user.email)
+
+
+def issued_json(result: IssueResult, padding: str = "") -> dict:
     """Return the wire shape of an issued code (§5.1)."""
-    return {
-        "uuid": issued.uuid,
-        "code": issued.code,
-        "expiresAt": email.utils.format_datetime(issued.expires_at, usegmt=True),
-        "expiresAtTimestamp": int(issued.expires_at.timestamp()),
-        "longExpiresAt": email.utils.format_datetime(
-            issued.long_expires_at, usegmt=True
-        ),
-        "longExpiresAtTimestamp": int(issued.long_expires_at.timestamp()),
-        "padding": padding,
-    }
+    return {**result.wire(), "padding": padding}
 
 
 def error_json(ex: DomainError) -> dict:
@@ -74,12 +69,12 @@ class CodesIndex:
 class IssueCode:
     """Issue one code for the person on the phone."""
 
-    def __init__(self, pages, db, clock, secrets, settings):
+    def __init__(self, pages, db, envelope, settings, issue_service):
         self._pages = pages
         self._db = db
-        self._clock = clock
-        self._secrets = secrets
+        self._envelope = envelope
         self._settings = settings
+        self._issue = issue_service
 
     @requires(Permission.CODE_ISSUE)
     def on_get(self, req, resp):
@@ -94,7 +89,7 @@ class IssueCode:
             ctx.session.data["welcome"] = True
             welcome = realm.welcome_message
         with self._db.connection() as conn:
-            has_sms = issuance.sms_available(conn, realm)
+            has_sms = issuance.sms_available(conn, self._envelope, realm)
         self._pages.render(
             req,
             resp,
@@ -113,26 +108,13 @@ class IssueCode:
     @requires(Permission.CODE_ISSUE)
     def on_post(self, req, resp):
         """Issue a code from the page's JSON request."""
-        ctx = req.context
         body = json_body(req)
         try:
-            with self._db.connection() as conn:
-                issued = issuance.issue(
-                    conn,
-                    self._secrets,
-                    self._settings,
-                    realm=ctx.realm,
-                    user=ctx.user,
-                    request=request_from_json(body),
-                    now=self._clock.now(),
-                )
+            result = self._issue.issue(
+                req.context.realm, issuer(req), request_from_json(body)
+            )
         except DomainError as ex:
             resp.status = ex.status
             resp.media = error_json(ex)
             return
-        resp.media = issued_json(issued, str(body.get("padding") or ""))
-
-
-def today(now: dt.datetime) -> str:
-    """Return today's UTC date for file names."""
-    return now.date().isoformat()
+        resp.media = issued_json(result, str(body.get("padding") or ""))

@@ -2,7 +2,7 @@
 <h1>${t('codes.bulk-issue.title')}</h1>
 <form id="bulk-form" class="card" data-endpoint="/codes/batch-issue">
   <label for="csv">${t('codes.bulk-issue.file')}</label>
-  <input type="file" id="csv" accept=".csv,text/csv">
+  <input type="file" id="csv" accept=".csv,text/csv" ${'' if has_sms else 'disabled'}>
   <p class="hint">${t('codes.bulk-issue.format')}</p>
   <label for="start-at">${t('codes.bulk-issue.start-at')}</label>
   <input type="number" id="start-at" min="1" value="1">

@@ -230,3 +230,18 @@ def test_json_without_permission_is_401_json(signed_in, conn, demo):
 def test_anonymous_is_sent_to_sign_in(browser, demo):
     assert browser.get("/codes/issue").headers["Location"].endswith("/")
     assert browser.json("/codes/issue", {}, csrf=False).status_code == 401
+
+
+def test_issue_page_offers_phone_and_templates_with_sms(signed_in, with_sms):
+    page = signed_in.get("/codes/issue")
+    assert 'id="phone"' in page.text
+    assert '<option value="User Report"' in page.text
+    assert 'value="user-report"' not in page.text
+
+
+def test_issue_page_without_sms_has_no_phone(signed_in):
+    page = signed_in.get("/codes/issue")
+    assert 'id="phone"' not in page.text
+    bulk = signed_in.get("/codes/bulk-issue")
+    assert 'id="csv" accept=".csv,text/csv" disabled' in bulk.text
+    assert "needs an SMS provider" in bulk.text

@@ -142,6 +142,16 @@
         document.getElementById("code-uuid").textContent = json.uuid;
         var cd = document.getElementById("code-countdown");
         cd.setAttribute("data-expires", json.expiresAtTimestamp);
+        // With a phone the SMS link is the main result; the short code is a backup.
+        var heading = document.getElementById("result-heading");
+        var sent = Boolean(body.phone);
+        heading.textContent = sent
+          ? heading.getAttribute("data-sms") + " " + body.phone
+          : heading.getAttribute("data-plain");
+        document.getElementById("sms-expiry").hidden = !sent;
+        document.getElementById("backup-label").hidden = !sent;
+        document.getElementById("long-countdown")
+          .setAttribute("data-expires", json.longExpiresAtTimestamp);
         tick();
         form.hidden = true;
         result.hidden = false;

@@ -34,7 +34,9 @@
   <button type="submit" id="issue-submit">${t('codes.issue.create')}</button>
 </form>
 <section id="issue-result" class="card result" hidden>
-  <h2 id="result-heading">${t('codes.issue.generated')}</h2>
+  <h2 id="result-heading" data-sms="${t('codes.issue.sms-sent')}" data-plain="${t('codes.issue.generated')}">${t('codes.issue.generated')}</h2>
+  <p id="sms-expiry" hidden>${t('codes.issue.link-expires-in')} <span class="countdown" id="long-countdown"></span></p>
+  <p id="backup-label" hidden>${t('codes.issue.backup-code')}</p>
   <div id="code-digits" class="digits" aria-label="code"></div>
   <p>${t('codes.issue.expires-in')} <span class="countdown" id="code-countdown"></span></p>
   <p>${t('codes.issue.uuid')} <code id="code-uuid"></code>

@@ -5,12 +5,11 @@ from __future__ import annotations
 import email
 import socketserver
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass
-class Received:
-    """One message as delivered."""
+class Received(NamedTuple):
+    """One message as delivered (unpacks as sender, recipients, message)."""
 
     mail_from: str
     rcpt_to: list[str]
@@ -60,6 +59,7 @@ class SmtpSink:
     def __init__(self):
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
+        self.server.allow_reuse_address = True
         self.server.sink = self.messages = []
         self.port = self.server.server_address[1]
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -71,3 +71,7 @@ class SmtpSink:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def bodies(self) -> list[str]:
+        """Return the plain-text bodies received so far."""
+        return [m.message.get_payload(decode=True).decode() for m in self.messages]

@@ -33,7 +33,7 @@ def fake_sms():
 @pytest.fixture
 def issuer_svc(services, fake_sms):
     client = sms.SmsClient(fake_sms.url, timeout=0.5)
-    yield IssueService(services, sms_client=client)
+    yield IssueService(services, sms_client=client, fold_every=0)
     client.close()
 
 
@@ -409,7 +409,9 @@ def _quota_realm(conn, limit, factor=1.0):
 
 def test_quota_limits_codes_per_day(conn, services, fake_sms, admin):
     quota = RealmQuota(MemoryQuotaStore(), b"k")
-    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), quota=quota)
+    svc = IssueService(
+        services, sms.SmsClient(fake_sms.url, 1), quota=quota, fold_every=0
+    )
     realm = _quota_realm(conn, 3)
     for expected_remaining in (2, 1, 0):
         result = svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
@@ -422,7 +424,9 @@ def test_quota_limits_codes_per_day(conn, services, fake_sms, admin):
 
 def test_new_quota_limit_does_not_refill_the_bucket(conn, services, fake_sms, admin):
     quota = RealmQuota(MemoryQuotaStore(), b"k")
-    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), quota=quota)
+    svc = IssueService(
+        services, sms.SmsClient(fake_sms.url, 1), quota=quota, fold_every=0
+    )
     realm = _quota_realm(conn, 2)
     for _ in range(2):
         svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
@@ -439,7 +443,9 @@ def test_new_quota_limit_does_not_refill_the_bucket(conn, services, fake_sms, ad
 
 def test_quota_not_enforced_only_logs(conn, services, fake_sms, admin):
     quota = RealmQuota(MemoryQuotaStore(), b"k", enforce=False)
-    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), quota=quota)
+    svc = IssueService(
+        services, sms.SmsClient(fake_sms.url, 1), quota=quota, fold_every=0
+    )
     realm = _quota_realm(conn, 1)
     for _ in range(2):
         svc.issue(realm, admin, IssueRequest(test_type="confirmed"))

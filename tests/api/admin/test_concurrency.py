@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
+from models.issue import fold_pending_stats
 from tests.issuing import make_key, make_realm
 from tests.support import gunicorn, make_env
 
@@ -57,7 +58,8 @@ def test_parallel_issues_with_one_uuid_yield_one_code(fresh_db, settings):
         for status, body in results
         if status == 409
     )
-    with psycopg.connect(fresh_db) as conn:
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        fold_pending_stats(conn)
         codes = conn.execute(
             "SELECT count(*) FROM verification_codes WHERE uuid = %(u)s",
             {"u": client_uuid},

@@ -1,0 +1,273 @@
+"""Benchmark of code issuance through gunicorn (``python -m bench.issue.run``).
+
+Measures, on a private database cloned from nothing and migrated here:
+
+* ``POST /api/issue`` requests/s and latency percentiles at N concurrent
+  clients (wrk), beside a trivial Falcon endpoint on the same gunicorn
+  setup (the reference ceiling);
+* the wall time of issuing 10,000 codes through ``/api/batch-issue`` in
+  batches of the allowed size, one batch after another.
+
+Writes ``bench/issue/report.json`` and prints a short table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = Path(__file__).with_name("report.json")
+SERVER_DSN = os.environ.get(
+    "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _with_db(dsn: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
+
+
+@contextmanager
+def bench_database():
+    """Create, migrate and seed a private database; drop it afterwards."""
+    from db.crypto import Envelope
+    from db.keystore import PostgresKeyStore
+    from db.migrate import migrate
+    from db.queries import realms as realm_q
+    from db.secrets import SecretStore
+    from models.apikeys import KeyType, create_api_key
+    from models.keys import ensure_all
+    from models.secrets import Secrets
+
+    name = f"encv_bench_issue_{os.getpid()}"
+    kek = base64.b64encode(os.urandom(32)).decode()
+    with psycopg.connect(SERVER_DSN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = _with_db(SERVER_DSN, name)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            migrate(conn)
+            envelope = Envelope(base64.b64decode(kek))
+            store = SecretStore(envelope)
+            ensure_all(conn, PostgresKeyStore(envelope), store, "v1")
+            realm_id = realm_q.insert_realm(
+                conn,
+                "Bench",
+                region_code="US-BN",
+                allow_bulk_upload=True,
+                allowed_test_types=14,
+            )
+            key, _ = create_api_key(
+                conn,
+                Secrets(store),
+                realm_id=realm_id,
+                name="bench",
+                key_type=KeyType.ADMIN,
+            )
+        yield url, kek, key
+    finally:
+        with psycopg.connect(SERVER_DSN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict, workers: int):
+    """Serve ``app_spec`` with the project's gunicorn config on a free port."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:encv.gunicorn_conf",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)  # noqa: S310
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError(f"{app_spec} did not start") from None
+            time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+_LUA = """
+wrk.method = "{method}"
+wrk.body = '{body}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-API-Key"] = "{key}"
+"""
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def wrk(url: str, *, clients: int, seconds: int, method: str, body: str, key: str):
+    """Run wrk against ``url``; return requests/s, percentiles and errors."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(_LUA.format(method=method, body=body, key=key))
+    threads = min(clients, 2)
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{clients}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(script.name)
+    pct = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", out, re.M))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)$", out, re.M)
+    return {
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "latency_ms": {f"p{k}": round(_ms(v), 2) for k, v in pct.items()},
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+def batch_sequence(base: str, key: str, total: int, size: int) -> dict:
+    """Issue ``total`` codes in batches of ``size``, one request after another."""
+    body = json.dumps({"codes": [{"testType": "confirmed"}] * size}).encode()
+    started = time.perf_counter()
+    issued = 0
+    for _ in range(total // size):
+        request = urllib.request.Request(
+            base + "/api/batch-issue",
+            data=body,
+            headers={"X-API-Key": key, "Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as resp:  # noqa: S310
+            issued += sum(
+                1 for item in json.loads(resp.read())["codes"] if item["code"]
+            )
+    wall = time.perf_counter() - started
+    return {"codes": issued, "batch_size": size, "wall_seconds": round(wall, 2)}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the issuance benchmark and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", default="8,32", help="wrk connection counts")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-codes", type=int, default=10_000)
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    clients = [int(c) for c in args.clients.split(",")]
+    report: dict = {"workers": args.workers, "seconds": args.seconds, "runs": []}
+    with bench_database() as (url, kek, key):
+        env = {
+            "DATABASE_URL": url,
+            "ENCV_KEK": kek,
+            "RATE_LIMIT_TYPE": "noop",
+            "ENCV_LOG_LEVEL": "WARNING",
+            "ENCV_DATA_DIR": tempfile.mkdtemp(prefix="encv-bench-"),
+        }
+        issue_body = json.dumps({"testType": "confirmed"})
+        with gunicorn("bench.issue.trivial:get_app()", env, args.workers) as base:
+            for n in clients:
+                result = wrk(
+                    base + "/",
+                    clients=n,
+                    seconds=args.seconds,
+                    method="GET",
+                    body="",
+                    key="",
+                )
+                report["runs"].append({"endpoint": "trivial", "clients": n, **result})
+        with gunicorn("api.admin.app:get_app()", env, args.workers) as base:
+            for n in clients:
+                result = wrk(
+                    base + "/api/issue",
+                    clients=n,
+                    seconds=args.seconds,
+                    method="POST",
+                    body=issue_body,
+                    key=key,
+                )
+                report["runs"].append({"endpoint": "issue", "clients": n, **result})
+            report["batch"] = batch_sequence(base, key, args.batch_codes, 10)
+    by = {(r["endpoint"], r["clients"]): r for r in report["runs"]}
+    report["ratio_issue_to_trivial"] = {
+        str(n): round(
+            by["issue", n]["requests_per_s"] / by["trivial", n]["requests_per_s"], 3
+        )
+        for n in clients
+    }
+    REPORT.write_text(json.dumps(report, indent=2) + "\n")
+    for run in report["runs"]:
+        latency = run["latency_ms"]
+        print(
+            f"{run['endpoint']:8} c={run['clients']:<3}"
+            f" {run['requests_per_s']:8.0f} req/s"
+            f"  p50 {latency.get('p50')} ms  p99 {latency.get('p99')} ms"
+            f"  non-2xx {run['non_2xx']}"
+        )
+    print("issue/trivial:", report["ratio_issue_to_trivial"])
+    batch = report["batch"]
+    print(f"batch: {batch['codes']} codes in {batch['wall_seconds']} s")
+    return report
+
+
+if __name__ == "__main__":
+    main()

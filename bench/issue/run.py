@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -28,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+
+from tests.support import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = Path(__file__).with_name("report.json")
@@ -84,56 +85,6 @@ def bench_database():
     finally:
         with psycopg.connect(SERVER_DSN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(app_spec: str, env: dict, workers: int):
-    """Serve ``app_spec`` with the project's gunicorn config on a free port."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "python:encv.gunicorn_conf",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            app_spec,
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)  # noqa: S310
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError(f"{app_spec} did not start") from None
-            time.sleep(0.1)
-    try:
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 _LUA = """
@@ -223,30 +174,32 @@ def main(argv: list[str] | None = None) -> dict:
             "ENCV_LOG_LEVEL": "WARNING",
             "ENCV_DATA_DIR": tempfile.mkdtemp(prefix="encv-bench-"),
         }
-        issue_body = json.dumps({"testType": "confirmed"})
-        with gunicorn("bench.issue.trivial:get_app()", env, args.workers) as base:
-            for n in clients:
-                result = wrk(
-                    base + "/",
-                    clients=n,
-                    seconds=args.seconds,
-                    method="GET",
-                    body="",
-                    key="",
-                )
-                report["runs"].append({"endpoint": "trivial", "clients": n, **result})
-        with gunicorn("api.admin.app:get_app()", env, args.workers) as base:
-            for n in clients:
-                result = wrk(
-                    base + "/api/issue",
-                    clients=n,
-                    seconds=args.seconds,
-                    method="POST",
-                    body=issue_body,
-                    key=key,
-                )
-                report["runs"].append({"endpoint": "issue", "clients": n, **result})
-            report["batch"] = batch_sequence(base, key, args.batch_codes, 10)
+        targets = (
+            ("trivial", "bench.issue.trivial:get_app()", "/", "GET", ""),
+            (
+                "issue",
+                "api.admin.app:get_app()",
+                "/api/issue",
+                "POST",
+                json.dumps({"testType": "confirmed"}),
+            ),
+        )
+        for endpoint, app_spec, path, method, body in targets:
+            with gunicorn(app_spec, env, workers=args.workers) as base:
+                for n in clients:
+                    result = wrk(
+                        base + path,
+                        clients=n,
+                        seconds=args.seconds,
+                        method=method,
+                        body=body,
+                        key=key,
+                    )
+                    report["runs"].append(
+                        {"endpoint": endpoint, "clients": n, **result}
+                    )
+                if endpoint == "issue":
+                    report["batch"] = batch_sequence(base, key, args.batch_codes, 10)
     by = {(r["endpoint"], r["clients"]): r for r in report["runs"]}
     report["ratio_issue_to_trivial"] = {
         str(n): round(

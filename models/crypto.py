@@ -15,7 +15,11 @@ def b64url_raw(data: bytes) -> str:
 def tolerant_b64decode(text: str) -> bytes:
     """Decode std or URL alphabet, padded or not (protocol conventions)."""
     text = text.replace("+", "-").replace("/", "_").rstrip("=")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    # validate=True: characters outside the alphabet are an error (as Go's
+    # decoder), not silently skipped, so "..45" is refused.
+    return base64.b64decode(
+        text + "=" * (-len(text) % 4), altchars=b"-_", validate=True
+    )
 
 
 def hmac_sha512_b64url(key: bytes, text: str) -> str:

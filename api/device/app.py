@@ -6,20 +6,48 @@ import falcon
 
 from api.common.auth import ApiKeyAuth, Firewall, RateLimit, install_handlers
 from api.common.factory import base_app, services_from_env
+from api.device.certificate import CertificateResource
+from api.device.chaff import Chaff
+from api.device.jwks import AllJwksResource, RealmJwksResource
+from api.device.openapi import OpenApiResource
+from api.device.verify import VerifyResource
+from models.certificate import CertificateSigners, Certifier
 from models.services import Services
+from models.tokens import TokenKeys
+from models.verify import Verifier
 
 
 def create_app(services: Services) -> falcon.App:
     """Build the apiserver app around ``services``."""
-    # Order (protocol §2.5): key -> realm firewall -> (chaff) -> rate limit,
-    # so chaff needs a valid key but never spends rate-limit tokens.
+    settings = services.settings
+    # Order (protocol §2.5): key -> realm firewall -> chaff -> rate limit, so
+    # chaff needs a valid key and allowed IP but never spends rate-limit tokens.
     middleware = [
         ApiKeyAuth(services.db, services.cache, services.secrets),
         Firewall("allowed_cidrs_apiserver"),
+        Chaff(services.db, services.clock, settings.codes.chaff_max_latency_ms),
         RateLimit(services.limiter, "apiserver"),
     ]
     app = base_app(services, extra_middleware=middleware)
     install_handlers(app)
+
+    token_keys = TokenKeys(services.keystore)
+    verifier = Verifier(services.secrets, token_keys, services.clock, settings.tokens)
+    certifier = Certifier(
+        token_keys,
+        CertificateSigners(services.keystore, settings.tokens),
+        services.clock,
+        settings.tokens,
+    )
+    app.add_route(
+        "/api/verify",
+        VerifyResource(services.db, verifier, settings.maintenance_mode),
+    )
+    app.add_route("/api/certificate", CertificateResource(services.db, certifier))
+    jwks_args = (services.db, services.keystore, services.cache)
+    app.add_route("/jwks/{realm_id:int(min=0)}", RealmJwksResource(*jwks_args))
+    app.add_route("/.well-known/jwks.json", AllJwksResource(*jwks_args))
+    app.add_route("/openapi.json", OpenApiResource())
     return app
 
 

@@ -8,7 +8,8 @@ Measures, on a private database cloned from nothing and migrated here:
 * the wall time of issuing 10,000 codes through ``/api/batch-issue`` in
   batches of the allowed size, one batch after another.
 
-Writes ``bench/issue/report.json`` and prints a short table.
+Prints a short table; ``bench/run.py`` stores :func:`render`'s Markdown
+under ``bench/reports/``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import psycopg
 from tests.support import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
-REPORT = Path(__file__).with_name("report.json")
 SERVER_DSN = os.environ.get(
     "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -165,7 +165,14 @@ def main(argv: list[str] | None = None) -> dict:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     clients = [int(c) for c in args.clients.split(",")]
-    report: dict = {"workers": args.workers, "seconds": args.seconds, "runs": []}
+    report: dict = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "workers": args.workers,
+        "seconds": args.seconds,
+        "runs": [],
+    }
     with bench_database() as (url, kek, key):
         env = {
             "DATABASE_URL": url,
@@ -175,7 +182,7 @@ def main(argv: list[str] | None = None) -> dict:
             "ENCV_DATA_DIR": tempfile.mkdtemp(prefix="encv-bench-"),
         }
         targets = (
-            ("trivial", "bench.issue.trivial:get_app()", "/", "GET", ""),
+            ("trivial", "bench.exchange.trivial:get_app()", "/ping", "GET", ""),
             (
                 "issue",
                 "api.admin.app:get_app()",
@@ -207,7 +214,6 @@ def main(argv: list[str] | None = None) -> dict:
         )
         for n in clients
     }
-    REPORT.write_text(json.dumps(report, indent=2) + "\n")
     for run in report["runs"]:
         latency = run["latency_ms"]
         print(
@@ -220,6 +226,39 @@ def main(argv: list[str] | None = None) -> dict:
     batch = report["batch"]
     print(f"batch: {batch['codes']} codes in {batch['wall_seconds']} s")
     return report
+
+
+def render(report: dict) -> str:
+    """Return a short Markdown report of the issuance benchmark."""
+    lines = [
+        f"# Code issuance benchmark ({report['date']})",
+        "",
+        f"gunicorn {report['workers']} sync workers, {report['cpus']} CPUs shared"
+        f" with PostgreSQL and wrk (1-minute load average at start:"
+        f" {report['load_average_1m']}); {report['seconds']} s per run.",
+        "",
+        "| endpoint | clients | requests/s | p50 ms | p90 ms | p99 ms | non-2xx |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for run in report["runs"]:
+        latency = run["latency_ms"]
+        lines.append(
+            f"| {run['endpoint']} | {run['clients']} | {run['requests_per_s']:.0f}"
+            f" | {latency.get('p50')} | {latency.get('p90')} | {latency.get('p99')}"
+            f" | {run['non_2xx']} |"
+        )
+    batch = report["batch"]
+    lines += [
+        "",
+        f"/api/issue over trivial requests/s: {report['ratio_issue_to_trivial']}"
+        " (goal 0.30).",
+        "",
+        f"/api/batch-issue: {batch['codes']} codes in batches of"
+        f" {batch['batch_size']}, one after another: {batch['wall_seconds']} s"
+        " (goal < 10 s).",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+"""``POST /api/certificate``: token + TEK HMAC for a certificate (protocol §4.2)."""
+
+from __future__ import annotations
+
+import falcon
+
+from api.common.binding import ANY, STRING
+from api.device.wire import bind_or, padding
+from db.pool import ConnectionSource
+from models.apikeys import KeyType
+from models.certificate import Certifier
+from models.errors import ErrorCode
+
+FIELDS = {"token": STRING, "ekeyhmac": STRING, "padding": ANY}
+
+
+class CertificateResource:
+    """Sign a certificate for a valid, unused verification token."""
+
+    api_key_types = frozenset({KeyType.DEVICE})
+
+    def __init__(self, db: ConnectionSource, certifier: Certifier):
+        self._db = db
+        self._certifier = certifier
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Check the token and HMAC, claim the token, return the certificate."""
+        # [PARITY] no maintenance check here, and binding errors are token_invalid.
+        body = bind_or(req, FIELDS, ErrorCode.TOKEN_INVALID)
+        with self._db.connection() as conn:
+            certificate = self._certifier.certify(
+                conn,
+                realm=req.context.realm,
+                app_id=req.context.app.id,
+                token=body.get("token") or "",
+                ekeyhmac=body.get("ekeyhmac") or "",
+            )
+        resp.media = {"padding": padding(), "certificate": certificate}

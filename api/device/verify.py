@@ -1,0 +1,54 @@
+"""``POST /api/verify``: exchange a verification code for a token (protocol §4.1)."""
+
+from __future__ import annotations
+
+import falcon
+
+from api.common.binding import ANY, STRING, STRING_LIST
+from api.device.wire import bind_or, day, padding, without_empty
+from db.pool import ConnectionSource
+from models.apikeys import KeyType
+from models.errors import ErrorCode
+from models.verify import Verifier, VerifyRequest, ensure_not_in_maintenance
+
+FIELDS = {"code": STRING, "accept": STRING_LIST, "nonce": STRING, "padding": ANY}
+
+
+class VerifyResource:
+    """Claim a code once and answer with a signed verification token."""
+
+    api_key_types = frozenset({KeyType.DEVICE})
+
+    def __init__(self, db: ConnectionSource, verifier: Verifier, maintenance: bool):
+        self._db = db
+        self._verifier = verifier
+        self._maintenance = maintenance
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Verify the code and return the token with its test metadata."""
+        ensure_not_in_maintenance(self._maintenance)
+        body = bind_or(req, FIELDS, ErrorCode.UNPARSABLE_REQUEST)
+        request = VerifyRequest(
+            code=body.get("code") or "",
+            accept=body.get("accept"),
+            nonce=body.get("nonce") or "",
+            user_agent=req.user_agent or "",
+        )
+        with self._db.connection() as conn:
+            result = self._verifier.verify(
+                conn,
+                realm_id=req.context.realm.id,
+                app_id=req.context.app.id,
+                request=request,
+            )
+        resp.media = {
+            "padding": padding(),
+            **without_empty(
+                {
+                    "testtype": result.test_type,
+                    "symptomDate": day(result.symptom_date),
+                    "testDate": day(result.test_date),
+                    "token": result.token,
+                }
+            ),
+        }

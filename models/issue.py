@@ -90,6 +90,13 @@ def build_quota(services: Services) -> RealmQuota:
     return RealmQuota(store, key, services.settings.codes.enforce_realm_quotas)
 
 
+def _random_codes(realm: Realm) -> tuple[str, str]:
+    return (
+        codes.generate_short_code(realm.code_length),
+        codes.generate_long_code(realm.long_code_length),
+    )
+
+
 def _generate_failed() -> DomainError:
     return DomainError(
         "failed to generate otp code, please try again", ErrorCode.INTERNAL, 500
@@ -111,6 +118,7 @@ class IssueService:
         *,
         fold_every: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        code_source: Callable[[Realm], tuple[str, str]] | None = None,
     ):
         self._svc = services
         cfg = services.settings.codes
@@ -120,6 +128,7 @@ class IssueService:
         self._last_fold = float("-inf")
         self._fold_lock = threading.Lock()
         self._sleep = sleep
+        self._new_codes = code_source or _random_codes
 
     def issue(self, realm: Realm, issuer: Issuer, request: IssueRequest) -> IssueResult:
         """Issue one code (protocol §5.1); raise DomainError."""
@@ -263,8 +272,7 @@ class IssueService:
             inputs, seen = [], set()
             for item in pending:
                 while True:
-                    item.code = codes.generate_short_code(realm.code_length)
-                    item.long_code = codes.generate_long_code(realm.long_code_length)
+                    item.code, item.long_code = self._new_codes(realm)
                     if item.code not in seen and item.long_code not in seen:
                         seen.update((item.code, item.long_code))
                         break

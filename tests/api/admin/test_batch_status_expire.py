@@ -189,3 +189,15 @@ def test_status_and_expire_error_rows(make_api, path, body, status, code):
         assert (
             resp.json["error"] == "code not found, it may have expired and been removed"
         )
+
+
+def test_batch_user_report_duplicate_is_an_item_409(make_api, conn, services):
+    api = make_api(allow_bulk_upload=True, allow_admin_user_report=True)
+    add_sms_config(conn, services, api.realm_id)
+    item = {"testType": "user-report", "phone": "2068675399"}
+    resp = api.post("/api/batch-issue", {"codes": [item, item]})
+    assert resp.status_code == 409
+    assert [c.get("errorCode", "") for c in resp.json["codes"]] == [
+        "",
+        "user_report_try_later",
+    ]

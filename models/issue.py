@@ -214,6 +214,10 @@ class IssueService:
                 if item.plan.is_user_report:
                     self._add_user_report(conn, issuer, item)
             self._write(conn, realm, issuer, items, now)
+            for item in items:
+                if item.code_id is None and item.report_id is not None:
+                    # No code was stored: the phone must stay free to report.
+                    report_q.delete_user_report(conn, report_id=item.report_id)
             stored = [i for i in items if i.code_id is not None]
             for item in stored:
                 self._compose(item, now)

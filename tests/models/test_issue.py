@@ -553,3 +553,30 @@ def test_system_sms_config_with_the_realm_sender(conn, services, fake_sms, issue
         "+15550001111",
         "sys-token",
     )
+
+
+def test_failed_user_report_code_frees_the_phone(conn, services, fake_sms, issuer_svc):
+    realm = realm_q.get_realm(
+        conn, make_realm(conn, "UR5", allow_admin_user_report=True)
+    )
+    add_sms_config(conn, services, realm.id)
+    _, app_id = make_key(conn, services, realm.id)
+    admin = Issuer.for_api_key(app_id, "pha")
+    taken = issuer_svc.issue(realm, admin, IssueRequest(test_type="confirmed")).code
+    stuck = IssueService(
+        services,
+        sms.SmsClient(fake_sms.url, 1),
+        sleep=lambda _s: None,
+        code_source=lambda _realm: (taken, "d" * 16),
+    )
+    request = IssueRequest(test_type="user-report", phone="2068675300")
+    with pytest.raises(DomainError) as info:
+        stuck.issue(realm, admin, request)
+    assert info.value.status == 500
+    assert count(conn, "SELECT count(*) FROM user_reports") == 0
+    fake_sms.mode = "queue_full"
+    with pytest.raises(DomainError):
+        issuer_svc.issue(realm, admin, request)
+    assert count(conn, "SELECT count(*) FROM user_reports") == 0
+    fake_sms.mode = "ok"
+    assert issuer_svc.issue(realm, admin, request).code

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from db.queries import issue_stats as stats_q
 from db.queries import issue_write as write_q
 from db.queries import user_report_rows as report_q
-from db.quota import MemoryQuotaStore, RedisQuotaStore
 from db.ratelimit import Decision
 from db.rows import Realm
 from models import codes, sms
@@ -44,20 +43,13 @@ from models.issue_rules import (
     rfc1123,
     uuid_conflict,
 )
-from models.quota import RealmQuota
+from models.quota import RealmQuota, build_quota
 from models.services import Services
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "BATCH_LIMIT",
-    "IssueRequest",
-    "IssueResult",
-    "IssueService",
-    "Issuer",
-    "check_maintenance",
-    "rfc1123",
-]
+__all__ = ["BATCH_LIMIT", "IssueRequest", "IssueResult", "IssueService", "Issuer"]
+__all__ += ["check_maintenance", "fold_pending_stats", "rfc1123"]
 
 PHONE_HMAC = "phone_number_database_hmac"
 NONCE_BYTES = 256
@@ -77,17 +69,6 @@ class _Item:
     message: str = ""
     error: DomainError | None = None
     duplicate_report: bool = False
-
-
-def build_quota(services: Services) -> RealmQuota:
-    """Return the realm quota over Redis when configured, else this process."""
-    with services.db.connection() as conn:
-        key = services.secrets.keys(conn, "rate_limit_hmac")[0]
-    if services.redis is not None:
-        store = RedisQuotaStore(services.redis)
-    else:
-        store = MemoryQuotaStore()
-    return RealmQuota(store, key, services.settings.codes.enforce_realm_quotas)
 
 
 def _random_codes(realm: Realm) -> tuple[str, str]:

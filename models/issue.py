@@ -38,6 +38,7 @@ from models.issue_rules import (
     IssueRequest,
     IssueResult,
     Plan,
+    batch_wire,
     check_maintenance,
     plan_issue,
     rfc1123,
@@ -49,7 +50,7 @@ from models.services import Services
 log = logging.getLogger(__name__)
 
 __all__ = ["BATCH_LIMIT", "IssueRequest", "IssueResult", "IssueService", "Issuer"]
-__all__ += ["check_maintenance", "fold_pending_stats", "rfc1123"]
+__all__ += ["batch_wire", "check_maintenance", "fold_pending_stats", "rfc1123"]
 
 PHONE_HMAC = "phone_number_database_hmac"
 NONCE_BYTES = 256

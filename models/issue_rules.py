@@ -257,3 +257,40 @@ class IssueResult:
 def rfc1123(at: dt.datetime) -> str:
     """Format a time as ``Mon, 02 Jan 2006 15:04:05 UTC``."""
     return at.astimezone(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S UTC")
+
+
+def batch_wire(results: list) -> tuple[int, dict]:
+    """Return (status, body without padding) for batch results (§5.2).
+
+    The status and ``errorCode`` are the first failed item's; every item's
+    padding is empty.
+    """
+    body: dict = {}
+    codes, failures = [], [r for r in results if isinstance(r, DomainError)]
+    for result in results:
+        if isinstance(result, DomainError):
+            codes.append(
+                {
+                    "padding": "",
+                    "uuid": "",
+                    "code": "",
+                    "expiresAt": "",
+                    "expiresAtTimestamp": 0,
+                    "error": result.message,
+                    "errorCode": str(result.code),
+                }
+            )
+        else:
+            codes.append({"padding": "", **result.wire()})
+    if codes:
+        body["codes"] = codes
+    if not failures:
+        return 200, body
+    issued = len(results) - len(failures)
+    text = f"Failed to issue {len(failures)} codes."
+    if issued:
+        text += f" Issued {issued} codes successfully."
+    body["error"] = text + "See each error status in the codes array."
+    if failures[0].code:
+        body["errorCode"] = str(failures[0].code)
+    return failures[0].status, body

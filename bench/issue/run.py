@@ -154,6 +154,18 @@ def batch_sequence(base: str, key: str, total: int, size: int) -> dict:
     return {"codes": issued, "batch_size": size, "wall_seconds": round(wall, 2)}
 
 
+def commit_latency_ms(url: str, commits: int = 100) -> float:
+    """Return the mean latency of a one-row INSERT + COMMIT (the disk's floor)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_commit_probe (v int)")
+        started = time.perf_counter()
+        for _ in range(commits):
+            conn.execute("INSERT INTO bench_commit_probe VALUES (1)")
+        elapsed = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_commit_probe")
+    return round(elapsed / commits * 1000, 2)
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Run the issuance benchmark and write the report."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -174,6 +186,7 @@ def main(argv: list[str] | None = None) -> dict:
         "runs": [],
     }
     with bench_database() as (url, kek, key):
+        report["commit_latency_ms"] = commit_latency_ms(url)
         env = {
             "DATABASE_URL": url,
             "ENCV_KEK": kek,
@@ -235,7 +248,9 @@ def render(report: dict) -> str:
         "",
         f"gunicorn {report['workers']} sync workers, {report['cpus']} CPUs shared"
         f" with PostgreSQL and wrk (1-minute load average at start:"
-        f" {report['load_average_1m']}); {report['seconds']} s per run.",
+        f" {report['load_average_1m']}); {report['seconds']} s per run. One"
+        f" INSERT + COMMIT on one connection took {report['commit_latency_ms']} ms"
+        " (the fsync floor every issue pays once).",
         "",
         "| endpoint | clients | requests/s | p50 ms | p90 ms | p99 ms | non-2xx |",
         "|---|---|---|---|---|---|---|",

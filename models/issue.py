@@ -189,7 +189,7 @@ class IssueService:
         return staged
 
     def _deliver(self, conn, realm, issuer, items: list[_Item], now) -> None:
-        """Store, compose and send in one transaction; failed sends roll back."""
+        """Store, compose and send in one transaction; failed sends are removed."""
         failed: list[_Item] = []
         with conn.transaction():
             for item in items:

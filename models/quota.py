@@ -8,7 +8,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
 
-from db.quota import MemoryQuotaStore, QuotaStore, RedisQuotaStore, quota_key
+from db.quota import PostgresQuotaStore, QuotaStore, RedisQuotaStore, quota_key
 from db.ratelimit import Decision
 from db.rows import Realm
 from models.errors import DomainError, ErrorCode
@@ -78,11 +78,12 @@ class RealmQuota:
 
 
 def build_quota(services: Services) -> RealmQuota:
-    """Return the realm quota over Redis when configured, else this process."""
+    """Return the realm quota over Redis when configured, else PostgreSQL."""
     with services.db.connection() as conn:
         key = services.secrets.keys(conn, "rate_limit_hmac")[0]
     if services.redis is not None:
         store = RedisQuotaStore(services.redis)
     else:
-        store = MemoryQuotaStore()
+        # Not in-process: every gunicorn worker must spend the same bucket.
+        store = PostgresQuotaStore(services.db)
     return RealmQuota(store, key, services.settings.codes.enforce_realm_quotas)

@@ -13,3 +13,11 @@ CREATE TABLE issue_stat_events (
     external_issuer_id varchar(255) NOT NULL DEFAULT '',
     user_report boolean NOT NULL DEFAULT false
 );
+
+-- Daily quota windows when no Redis is configured, so that every worker
+-- and host of a deployment spends the same bucket (protocol §3.9).
+CREATE TABLE quota_windows (
+    key text PRIMARY KEY,
+    window_end timestamptz NOT NULL,
+    used integer NOT NULL
+);

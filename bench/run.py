@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bench.exchange import run as exchange
+from bench.issue import run as issue
 
 REPORTS = Path(__file__).parent / "reports"
 
@@ -64,7 +65,7 @@ def _row(name: str, rate: float, latency: dict, errors: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the exchange benchmark, print and store the report."""
+    """Run the exchange and issue benchmarks, print and store the reports."""
     figures = exchange.main(argv)
     report = render(figures)
     REPORTS.mkdir(exist_ok=True)
@@ -72,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     (REPORTS / f"exchange-{stamp}.md").write_text(report)
     (REPORTS / "exchange-latest.md").write_text(report)
     print(report)
+    issue_report = issue.render(issue.main([]))
+    (REPORTS / f"issue-{stamp}.md").write_text(issue_report)
+    (REPORTS / "issue-latest.md").write_text(issue_report)
+    print(issue_report)
     return 0
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from db.cache import BackendUnavailable
+from db.pool import ConnectionSource
 from db.ratelimit import Decision
 
 
@@ -95,4 +96,37 @@ class MemoryQuotaStore:
             limit=limit,
             remaining=max(0, limit - used),
             reset=math.ceil(end),
+        )
+
+
+# Start a fresh window when the old one ended, else count one more.
+_PG_TAKE = """
+INSERT INTO quota_windows (key, window_end, used)
+VALUES (%(key)s, now() + make_interval(secs => %(window)s), 1)
+ON CONFLICT (key) DO UPDATE SET
+  used = CASE WHEN quota_windows.window_end <= now() THEN 1
+              ELSE quota_windows.used + 1 END,
+  window_end = CASE WHEN quota_windows.window_end <= now()
+                    THEN EXCLUDED.window_end ELSE quota_windows.window_end END
+RETURNING used, extract(epoch FROM window_end)
+"""
+
+
+class PostgresQuotaStore:
+    """Quota windows in PostgreSQL (shared by every process, without Redis)."""
+
+    def __init__(self, db: ConnectionSource):
+        self._db = db
+
+    def take(self, key: str, limit: int, window: float) -> Decision:
+        """Consume one unit in one statement (its own transaction)."""
+        with self._db.connection() as conn:
+            used, reset = conn.execute(
+                _PG_TAKE, {"key": key, "window": window}
+            ).fetchone()
+        return Decision(
+            allowed=used <= limit,
+            limit=limit,
+            remaining=max(0, limit - used),
+            reset=math.ceil(float(reset)),
         )

@@ -1,17 +1,18 @@
 """Issuing verification codes: the one use case behind every issuing path.
 
-Three callers share it: the admin API (an API key), the web UI (a signed-in
-user) and self-initiated user reports (a device key relaying a nonce).
-Each call validates (``models.issue_rules``), takes the realm's quota, then
-in ONE transaction stores the code (and user report), sends or builds the
-SMS, and writes the stats counters and the audit entry. A failed SMS rolls
-the code back (a savepoint) and leaves only the provider-error counter.
+Three callers share it: the admin API (``Issuer.for_api_key``), the web UI
+(``Issuer.for_user``) and self-initiated user reports
+(``Issuer.for_user_report``). A call validates (``models.issue_rules``),
+takes the realm's daily quota, then writes the code together with its stat
+event and audit entry. With a phone, the code, the SMS send and the stat
+event share one transaction: a failed SMS rolls the code back and only the
+provider-error counter is kept.
 
 Example::
 
-    issuer = IssueService(services)
-    result = issuer.issue(realm, Issuer.for_api_key(app.id, app.name),
-                          IssueRequest(test_type="confirmed", symptom_date=...))
+    issuing = IssueService(services)
+    result = issuing.issue(realm, Issuer.for_api_key(app.id, app.name),
+                           IssueRequest(test_type="confirmed", symptom_date=...))
 """
 
 from __future__ import annotations
@@ -19,164 +20,117 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import psycopg
-
-from db.queries import codes as code_q
 from db.queries import issue_stats as stats_q
+from db.queries import issue_write as write_q
 from db.queries import user_report_rows as report_q
-from db.quota import MemoryQuotaStore, RedisQuotaStore
 from db.ratelimit import Decision
 from db.rows import Realm
-from models import audit, codes, sms
+from models import codes, sms
 from models.errors import DomainError, ErrorCode
 from models.issue_rules import (
+    Issuer,
     IssueRequest,
+    IssueResult,
     Plan,
+    batch_wire,
     check_maintenance,
     plan_issue,
+    rfc1123,
     uuid_conflict,
 )
-from models.quota import RealmQuota
+from models.quota import RealmQuota, build_quota
 from models.services import Services
 
 log = logging.getLogger(__name__)
 
-__all__ = ["IssueRequest", "IssueResult", "IssueService", "Issuer", "check_maintenance"]
+__all__ = ["BATCH_LIMIT", "IssueRequest", "IssueResult", "IssueService", "Issuer"]
+__all__ += ["batch_wire", "check_maintenance", "fold_pending_stats", "rfc1123"]
 
 PHONE_HMAC = "phone_number_database_hmac"
 NONCE_BYTES = 256
 BATCH_LIMIT = 10
 
 
-@dataclass(frozen=True)
-class Issuer:
-    """Who issues: an API key, a signed-in user, or a user report."""
-
-    actor: audit.Actor
-    app_id: int | None = None
-    user_id: int | None = None
-    nonce: bytes | None = None  # only for self-initiated user reports
-
-    @classmethod
-    def for_api_key(cls, app_id: int, name: str) -> Issuer:
-        """Return the issuer for an ADMIN API key."""
-        return cls(audit.api_key_actor(app_id, name), app_id=app_id)
-
-    @classmethod
-    def for_user(cls, user_id: int, name: str, email: str) -> Issuer:
-        """Return the issuer for a signed-in case worker."""
-        return cls(audit.user_actor(user_id, name, email), user_id=user_id)
-
-    @classmethod
-    def for_user_report(cls, app_id: int, name: str, nonce: bytes) -> Issuer:
-        """Return the issuer for a self-initiated report relayed by a device key."""
-        return cls(audit.api_key_actor(app_id, name), app_id=app_id, nonce=nonce)
-
-    @property
-    def user_initiated(self) -> bool:
-        """Say whether a person reported themselves (nonce-bound code)."""
-        return self.nonce is not None
-
-
-@dataclass(frozen=True)
-class IssueResult:
-    """What an issue returns; ``duplicate_report`` means "silently done"."""
-
-    uuid: str = ""
-    code: str = ""
-    expires_at: dt.datetime | None = None
-    long_expires_at: dt.datetime | None = None
-    generated_sms: str = ""
-    phone: str = ""
-    duplicate_report: bool = False
-    quota: Decision | None = None
-
-    def wire(self) -> dict:
-        """Return the IssueCodeResponse fields (without ``padding``)."""
-        if self.expires_at is None:
-            return {"expiresAt": "", "expiresAtTimestamp": 0}
-        out = {
-            "uuid": self.uuid,
-            "code": self.code,
-            "expiresAt": rfc1123(self.expires_at),
-            "expiresAtTimestamp": int(self.expires_at.timestamp()),
-            "longExpiresAt": rfc1123(self.long_expires_at),
-            "longExpiresAtTimestamp": int(self.long_expires_at.timestamp()),
-        }
-        if self.generated_sms:
-            out["generatedSMS"] = self.generated_sms
-            out["phone"] = self.phone
-        return out
-
-
-def rfc1123(at: dt.datetime) -> str:
-    """Format a time as ``Mon, 02 Jan 2006 15:04:05 UTC``."""
-    return at.astimezone(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S UTC")
-
-
 @dataclass
-class _Stored:
+class _Item:
+    """One code on its way: plan, then stored code, then delivery outcome."""
+
     plan: Plan
-    issued: codes.IssuedCode | None  # None for a duplicate user report
-    report_id: int | None
+    report_id: int | None = None
+    code: str = ""
+    long_code: str = ""
+    code_id: int | None = None
+    uuid: str = ""
     message: str = ""
     error: DomainError | None = None
+    duplicate_report: bool = False
 
 
-def build_quota(services: Services) -> RealmQuota:
-    """Return the realm quota over Redis when configured, else this process."""
-    with services.db.connection() as conn:
-        key = services.secrets.keys(conn, "rate_limit_hmac")[0]
-    if services.redis is not None:
-        store = RedisQuotaStore(services.redis)
-    else:
-        store = MemoryQuotaStore()
-    return RealmQuota(store, key, services.settings.codes.enforce_realm_quotas)
+def _random_codes(realm: Realm) -> tuple[str, str]:
+    return (
+        codes.generate_short_code(realm.code_length),
+        codes.generate_long_code(realm.long_code_length),
+    )
+
+
+def _generate_failed() -> DomainError:
+    return DomainError(
+        "failed to generate otp code, please try again", ErrorCode.INTERNAL, 500
+    )
 
 
 class IssueService:
-    """Issue codes for one process; build once and share across threads."""
+    """Issue codes for one process; build once and share across threads.
+
+    ``fold_every`` is how often (seconds) this process folds pending stat
+    events into the counter tables after issuing; 0 folds every time.
+    """
 
     def __init__(
         self,
         services: Services,
         sms_client: sms.SmsClient | None = None,
         quota: RealmQuota | None = None,
+        *,
+        fold_every: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        code_source: Callable[[Realm], tuple[str, str]] | None = None,
     ):
         self._svc = services
         cfg = services.settings.codes
         self._sms = sms_client or sms.SmsClient(cfg.sms_api_base_url, cfg.sms_timeout)
         self._quota = quota or build_quota(services)
+        self._fold_every = fold_every
+        self._last_fold = float("-inf")
+        self._fold_lock = threading.Lock()
+        self._sleep = sleep
+        self._new_codes = code_source or _random_codes
 
     def issue(self, realm: Realm, issuer: Issuer, request: IssueRequest) -> IssueResult:
-        """Issue one code (steps 0-16 of protocol §5.1); raise DomainError."""
+        """Issue one code (protocol §5.1); raise DomainError."""
         check_maintenance(self._svc.settings, None if issuer.user_initiated else realm)
         now = self._svc.clock.now()
         with self._svc.db.connection() as conn:
             plan = self._plan(conn, realm, issuer, request, now, auto_label=True)
             decision = self._quota.take(realm)
-            failure: DomainError | None = None
-            with conn.transaction():
-                try:
-                    with conn.transaction():
-                        stored = self._store(conn, realm, issuer, plan, now)
-                        if stored.issued is None:
-                            return IssueResult(duplicate_report=True, quota=decision)
-                        self._compose(stored, now)
-                        if plan.phone and not plan.only_generate_sms:
-                            self._send(stored)
-                            if stored.error is not None:
-                                raise stored.error
-                        self._record(conn, realm, issuer, stored, now)
-                except sms.SmsSendError as ex:
-                    self._count_sms_error(conn, realm, ex, now)
-                    failure = ex
-            if failure is not None:
-                raise failure
-        return _result(stored, decision)
+            item = _Item(plan)
+            if plan.phone:
+                self._deliver(conn, realm, issuer, [item], now)
+            else:
+                # One statement: the code, its stat event and audit entry.
+                self._write(conn, realm, issuer, [item], now)
+            self._fold_if_due(conn)
+        if item.duplicate_report:
+            return IssueResult(duplicate_report=True, quota=decision)
+        if item.error is not None:
+            raise item.error
+        return self._result(item, now, decision)
 
     def issue_batch(
         self, realm: Realm, issuer: Issuer, requests: list[IssueRequest]
@@ -188,53 +142,170 @@ class IssueService:
         if len(requests) > BATCH_LIMIT:
             raise DomainError(f"batch size limit [{BATCH_LIMIT}] exceeded")
         now = self._svc.clock.now()
-        with self._svc.db.connection() as conn, conn.transaction():
-            staged = [self._stage(conn, realm, issuer, req, now) for req in requests]
-            to_send = [
-                item
-                for item in staged
-                if isinstance(item, _Stored)
-                and not item.plan.only_generate_sms
-                and item.plan.phone
-            ]
-            if to_send:
-                with ThreadPoolExecutor(max_workers=len(to_send)) as pool:
-                    list(pool.map(self._send, to_send))
-            return [self._finish(conn, realm, issuer, item, now) for item in staged]
-
-    def _stage(self, conn, realm, issuer, request, now) -> _Stored | DomainError:
-        try:
-            with conn.transaction():
-                plan = self._plan(conn, realm, issuer, request, now, auto_label=False)
-                self._quota.take(realm)
-                stored = self._store(conn, realm, issuer, plan, now)
-                if stored.issued is None:
-                    raise DomainError(
+        with self._svc.db.connection() as conn:
+            staged = self._stage(conn, realm, issuer, requests, now)
+            live = [item for item in staged if isinstance(item, _Item)]
+            if any(item.plan.phone for item in live):
+                self._deliver(conn, realm, issuer, live, now)
+            elif live:
+                self._write(conn, realm, issuer, live, now)
+            self._fold_if_due(conn)
+        results: list[IssueResult | DomainError] = []
+        for item in staged:
+            if isinstance(item, DomainError):
+                results.append(item)
+            elif item.duplicate_report:
+                results.append(
+                    DomainError(
                         "phone number already used for a user report",
                         ErrorCode.USER_REPORT_TRY_LATER,
                         409,
                     )
-                self._compose(stored, now)
-                return stored
-        except DomainError as ex:
-            return ex
-        except Exception:  # one broken item must not sink the batch
-            log.exception("batch item failed for realm %s", realm.id)
-            return _generate_failed()
+                )
+            else:
+                results.append(item.error or self._result(item, now, None))
+        return results
 
-    def _finish(self, conn, realm, issuer, item, now) -> IssueResult | DomainError:
-        if isinstance(item, DomainError):
-            return item
-        if item.error is not None:
-            with conn.transaction():
-                code_q.delete_code(conn, code_id=item.issued.id)
-                if item.report_id is not None:
-                    report_q.delete_user_report(conn, report_id=item.report_id)
-                self._count_sms_error(conn, realm, item.error, now)
-            return item.error
+    def _stage(self, conn, realm, issuer, requests, now) -> list[_Item | DomainError]:
+        """Plan every item in order and take quota for each valid one."""
+        staged: list[_Item | DomainError] = []
+        seen: set[str] = set()
+        for request in requests:
+            try:
+                plan = self._plan(conn, realm, issuer, request, now, auto_label=False)
+                # Items are issued in order: a UUID already used earlier in
+                # this batch is a conflict, as if the earlier one were stored.
+                if plan.canonical_uuid and plan.canonical_uuid in seen:
+                    raise uuid_conflict(plan.uuid)
+                self._quota.take(realm)
+                if plan.canonical_uuid:
+                    seen.add(plan.canonical_uuid)
+                staged.append(_Item(plan))
+            except DomainError as ex:
+                staged.append(ex)
+            except Exception:  # one broken item must not sink the batch
+                log.exception("batch item failed for realm %s", realm.id)
+                staged.append(_generate_failed())
+        return staged
+
+    def _deliver(self, conn, realm, issuer, items: list[_Item], now) -> None:
+        """Store, compose and send in one transaction; failed sends are removed."""
+        failed: list[_Item] = []
         with conn.transaction():
-            self._record(conn, realm, issuer, item, now)
-        return _result(item, None)
+            for item in items:
+                if item.plan.is_user_report:
+                    self._add_user_report(conn, issuer, item)
+            self._write(conn, realm, issuer, items, now)
+            for item in items:
+                if item.code_id is None and item.report_id is not None:
+                    # No code was stored: the phone must stay free to report.
+                    report_q.delete_user_report(conn, report_id=item.report_id)
+            stored = [i for i in items if i.code_id is not None]
+            for item in stored:
+                self._compose(item, now)
+            to_send = [
+                i for i in stored if i.plan.phone and not i.plan.only_generate_sms
+            ]
+            to_send = [i for i in to_send if i.error is None]
+            if len(to_send) == 1:
+                self._send(to_send[0])
+            elif to_send:
+                with ThreadPoolExecutor(max_workers=len(to_send)) as pool:
+                    list(pool.map(self._send, to_send))
+            failed = [i for i in stored if i.error is not None]
+            issuing = self._issuing(realm, issuer, now)
+            write_q.delete_codes(conn, [i.code_id for i in failed])
+            write_q.record_issued(
+                conn,
+                issuing,
+                [i.code_id for i in stored if i.error is None and i.plan.phone],
+            )
+        for item in failed:
+            provider_code = getattr(item.error, "provider_code", "")
+            if provider_code:
+                stats_q.count_sms_error(
+                    conn,
+                    day=now.astimezone(dt.UTC).date(),
+                    realm_id=realm.id,
+                    error_code=provider_code,
+                )
+
+    def _add_user_report(self, conn, issuer: Issuer, item: _Item) -> None:
+        plan = item.plan
+        if issuer.user_initiated and len(issuer.nonce) != NONCE_BYTES:
+            item.error = DomainError("nonce must be 256 bytes", ErrorCode.MISSING_NONCE)
+            return
+        hashes = self._svc.secrets.hmac_all(conn, PHONE_HMAC, plan.phone)
+        report_id = None
+        if not report_q.user_report_exists(conn, phone_hashes=hashes):
+            report_id = report_q.insert_user_report(
+                conn,
+                phone_hash=hashes[0],
+                nonce=base64.b64encode(issuer.nonce or b"").decode(),
+                nonce_required=issuer.user_initiated,
+            )
+        # None: the phone already reported (or a concurrent report won).
+        item.report_id = report_id
+        item.duplicate_report = report_id is None
+
+    def _write(self, conn, realm: Realm, issuer: Issuer, items, now) -> None:
+        """Insert the items' codes, regenerating codes that collided."""
+        secrets = self._svc.secrets
+        issuing = self._issuing(realm, issuer, now)
+        pending = [i for i in items if i.error is None and not i.duplicate_report]
+        retries = self._svc.settings.codes.collision_retry_count
+        for attempt in range(retries + 1):
+            inputs, seen = [], set()
+            for item in pending:
+                while True:
+                    item.code, item.long_code = self._new_codes(realm)
+                    if item.code not in seen and item.long_code not in seen:
+                        seen.update((item.code, item.long_code))
+                        break
+                inputs.append(self._input(conn, secrets, item, now))
+            stored = write_q.insert_codes(conn, issuing, inputs)
+            retry = []
+            for index, item in enumerate(pending):
+                if index in stored:
+                    item.code_id, row_uuid = stored[index]
+                    item.uuid = item.plan.uuid or str(row_uuid)
+                    continue
+                owner = (
+                    write_q.uuid_owner(conn, item.plan.canonical_uuid)
+                    if item.plan.canonical_uuid
+                    else None
+                )
+                if owner == realm.id:
+                    item.error = uuid_conflict(item.plan.uuid)
+                elif owner is not None:
+                    # A UUID of another realm must not be revealed.
+                    item.error = _generate_failed()
+                else:
+                    retry.append(item)
+            pending = retry
+            if not pending:
+                return
+            if attempt < retries:
+                self._sleep(0.05)
+        for item in pending:
+            item.error = _generate_failed()
+
+    def _input(self, conn, secrets, item: _Item, now) -> write_q.CodeInput:
+        plan = item.plan
+        return write_q.CodeInput(
+            code=secrets.hmac_first(conn, codes.CODE_HMAC, item.code),
+            long_code=secrets.hmac_first(conn, codes.CODE_HMAC, item.long_code),
+            uuid=plan.canonical_uuid,
+            test_type=plan.test_type,
+            symptom_date=plan.symptom_date,
+            test_date=plan.test_date,
+            expires_at=now + dt.timedelta(seconds=plan.short_ttl),
+            long_expires_at=now + dt.timedelta(seconds=plan.long_ttl),
+            external_issuer_id=plan.external_issuer_id,
+            user_report_id=item.report_id,
+            # With a phone, the stat event waits for the SMS outcome.
+            record=not plan.phone,
+        )
 
     def _plan(self, conn, realm, issuer, request, now, *, auto_label) -> Plan:
         return plan_issue(
@@ -249,67 +320,12 @@ class IssueService:
             auto_user_report_label=auto_label,
         )
 
-    def _store(self, conn, realm: Realm, issuer: Issuer, plan: Plan, now) -> _Stored:
-        report_id = None
-        if plan.is_user_report:
-            if issuer.user_initiated and len(issuer.nonce) != NONCE_BYTES:
-                raise DomainError("nonce must be 256 bytes", ErrorCode.MISSING_NONCE)
-            secrets = self._svc.secrets
-            hashes = secrets.hmac_all(conn, PHONE_HMAC, plan.phone)
-            if report_q.user_report_exists(conn, phone_hashes=hashes):
-                return _Stored(plan, None, None)
-            report_id = report_q.insert_user_report(
-                conn,
-                phone_hash=hashes[0],
-                nonce=base64.b64encode(issuer.nonce or b"").decode(),
-                nonce_required=issuer.user_initiated,
-            )
-            if report_id is None:  # a concurrent report for the same phone won
-                return _Stored(plan, None, None)
-        new = codes.NewCode(
-            realm_id=realm.id,
-            test_type=plan.test_type,
-            symptom_date=plan.symptom_date,
-            test_date=plan.test_date,
-            short_length=realm.code_length,
-            long_length=realm.long_code_length,
-            short_ttl=plan.short_ttl,
-            long_ttl=plan.long_ttl,
-            uuid=plan.canonical_uuid,
-            issuing_user_id=issuer.user_id,
-            issuing_app_id=issuer.app_id,
-            issuing_external_id=plan.external_issuer_id,
-            user_report_id=report_id,
-        )
-        try:
-            issued = codes.insert_code(
-                conn,
-                self._svc.secrets,
-                new,
-                now,
-                retries=self._svc.settings.codes.collision_retry_count,
-            )
-        except DomainError as ex:
-            if ex.code != ErrorCode.UUID_ALREADY_EXISTS:
-                raise
-            # Another request took the UUID meanwhile: 409 if it is ours, but
-            # a UUID of another realm must not be revealed (500, as the original).
-            if code_q.get_code_by_uuid(conn, realm_id=realm.id, uuid=new.uuid):
-                raise uuid_conflict(plan.uuid) from None
-            raise _generate_failed() from None
-        except psycopg.Error:
-            log.exception("could not store a code for realm %s", realm.id)
-            raise _generate_failed() from None
-        return _Stored(plan, issued, report_id)
-
-    def _compose(self, stored: _Stored, now: dt.datetime) -> None:
-        plan = stored.plan
-        if not plan.phone:
-            return
+    def _compose(self, item: _Item, now: dt.datetime) -> None:
+        plan = item.plan
         text = sms.render_sms(
             plan.template,
-            code=stored.issued.code,
-            long_code=stored.issued.long_code,
+            code=item.code,
+            long_code=item.long_code,
             region_code=plan.region_code,
             short_ttl=plan.short_ttl,
             long_ttl=plan.long_ttl,
@@ -328,73 +344,60 @@ class IssueService:
                 )
             except Exception as ex:  # never send an unsigned or empty message
                 log.error("sms signing failed: %s", ex)
-                raise DomainError(
+                item.error = DomainError(
                     "failed to sign sms", ErrorCode.SMS_FAILURE, 500
-                ) from None
-        stored.message = text
+                )
+        item.message = text
 
-    def _send(self, stored: _Stored) -> None:
-        plan = stored.plan
+    def _send(self, item: _Item) -> None:
+        plan = item.plan
         try:
             self._sms.send(
                 plan.provider,
                 to=plan.phone,
-                body=stored.message,
+                body=item.message,
                 sender=plan.provider.sender(plan.is_user_report),
             )
         except sms.SmsSendError as ex:
-            stored.error = ex
+            item.error = ex
 
-    def _record(self, conn, realm: Realm, issuer: Issuer, stored: _Stored, now):
-        day = now.astimezone(dt.UTC).date()
-        plan = stored.plan
-        stats_q.count_realm_issue(
-            conn, day=day, realm_id=realm.id, user_reports=int(plan.is_user_report)
-        )
-        if issuer.app_id is not None:
-            stats_q.count_app_issue(conn, day=day, app_id=issuer.app_id)
-        if issuer.user_id is not None:
-            stats_q.count_user_issue(
-                conn, day=day, realm_id=realm.id, user_id=issuer.user_id
-            )
-        if plan.external_issuer_id:
-            stats_q.count_external_issue(
-                conn, day=day, realm_id=realm.id, issuer_id=plan.external_issuer_id
-            )
-        audit.record(
-            conn,
+    def _issuing(self, realm: Realm, issuer: Issuer, now) -> write_q.Issuing:
+        return write_q.Issuing(
             realm_id=realm.id,
-            actor=issuer.actor,
-            action="issued verification code",
-            target_id=f"verification_codes:{stored.issued.id}",
-            target_display=stored.issued.uuid,
+            app_id=issuer.app_id,
+            user_id=issuer.user_id,
+            actor_id=issuer.actor.id,
+            actor_display=issuer.actor.display,
+            day=now.astimezone(dt.UTC).date(),
+            now=now,
         )
 
-    def _count_sms_error(self, conn, realm: Realm, ex: DomainError, now) -> None:
-        code = getattr(ex, "provider_code", "")
-        if code:
-            stats_q.count_sms_error(
-                conn,
-                day=now.astimezone(dt.UTC).date(),
-                realm_id=realm.id,
-                error_code=code,
-            )
+    def _fold_if_due(self, conn) -> None:
+        """Fold pending stat events now and then (stats lag ~fold_every s)."""
+        mono = time.monotonic()
+        with self._fold_lock:
+            if mono - self._last_fold < self._fold_every:
+                return
+            self._last_fold = mono
+        try:
+            stats_q.fold_issue_events(conn)
+        except Exception:  # the events stay and the next fold takes them
+            log.warning("could not fold issue stats", exc_info=True)
+
+    @staticmethod
+    def _result(item: _Item, now, decision: Decision | None) -> IssueResult:
+        plan = item.plan
+        return IssueResult(
+            uuid=item.uuid,
+            code=item.code,
+            expires_at=now + dt.timedelta(seconds=plan.short_ttl),
+            long_expires_at=now + dt.timedelta(seconds=plan.long_ttl),
+            generated_sms=item.message if plan.only_generate_sms else "",
+            phone=plan.phone if plan.only_generate_sms else "",
+            quota=decision,
+        )
 
 
-def _generate_failed() -> DomainError:
-    return DomainError(
-        "failed to generate otp code, please try again", ErrorCode.INTERNAL, 500
-    )
-
-
-def _result(stored: _Stored, decision: Decision | None) -> IssueResult:
-    issued, plan = stored.issued, stored.plan
-    return IssueResult(
-        uuid=plan.uuid or issued.uuid,
-        code=issued.code,
-        expires_at=issued.expires_at,
-        long_expires_at=issued.long_expires_at,
-        generated_sms=stored.message if plan.only_generate_sms else "",
-        phone=plan.phone if plan.only_generate_sms else "",
-        quota=decision,
-    )
+def fold_pending_stats(conn) -> int:
+    """Fold every pending issue stat event (call before reading the counters)."""
+    return stats_q.fold_issue_events(conn)

@@ -17,8 +17,9 @@ import psycopg
 from db.crypto import Envelope
 from db.keystore import KeyStore
 from db.queries import codes as code_q
+from db.ratelimit import Decision
 from db.rows import Realm
-from models import codes, sms
+from models import audit, codes, sms
 from models.errors import DomainError, ErrorCode
 from models.phone import canonical_phone
 from models.settings import Settings
@@ -128,6 +129,11 @@ def plan_issue(
             raise DomainError(
                 "phone provided, but no sms provider is configured", ErrorCode.NONE
             )
+    if len(request.external_issuer_id or "") > 255:
+        # The column holds 255 characters; the original fails the insert.
+        raise DomainError(
+            "failed to generate otp code, please try again", ErrorCode.INTERNAL, 500
+        )
     client_uuid = _trim_uuid(request.uuid or "")
     canonical = None
     if client_uuid:
@@ -185,3 +191,106 @@ def _check_test_type(realm: Realm, test_type: str, user_initiated: bool) -> None
         raise DomainError(
             f"unsupported test type: {test_type}", ErrorCode.UNSUPPORTED_TEST_TYPE
         )
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues: an API key, a signed-in user, or a user report."""
+
+    actor: audit.Actor
+    app_id: int | None = None
+    user_id: int | None = None
+    nonce: bytes | None = None  # only for self-initiated user reports
+
+    @classmethod
+    def for_api_key(cls, app_id: int, name: str) -> Issuer:
+        """Return the issuer for an ADMIN API key."""
+        return cls(audit.api_key_actor(app_id, name), app_id=app_id)
+
+    @classmethod
+    def for_user(cls, user_id: int, name: str, email: str) -> Issuer:
+        """Return the issuer for a signed-in case worker."""
+        return cls(audit.user_actor(user_id, name, email), user_id=user_id)
+
+    @classmethod
+    def for_user_report(cls, app_id: int, name: str, nonce: bytes) -> Issuer:
+        """Return the issuer for a self-initiated report relayed by a device key."""
+        return cls(audit.api_key_actor(app_id, name), app_id=app_id, nonce=nonce)
+
+    @property
+    def user_initiated(self) -> bool:
+        """Say whether a person reported themselves (nonce-bound code)."""
+        return self.nonce is not None
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    """What an issue returns; ``duplicate_report`` means "silently done"."""
+
+    uuid: str = ""
+    code: str = ""
+    expires_at: dt.datetime | None = None
+    long_expires_at: dt.datetime | None = None
+    generated_sms: str = ""
+    phone: str = ""
+    duplicate_report: bool = False
+    quota: Decision | None = None
+
+    def wire(self) -> dict:
+        """Return the IssueCodeResponse fields (without ``padding``)."""
+        if self.expires_at is None:
+            return {"expiresAt": "", "expiresAtTimestamp": 0}
+        out = {
+            "uuid": self.uuid,
+            "code": self.code,
+            "expiresAt": rfc1123(self.expires_at),
+            "expiresAtTimestamp": int(self.expires_at.timestamp()),
+            "longExpiresAt": rfc1123(self.long_expires_at),
+            "longExpiresAtTimestamp": int(self.long_expires_at.timestamp()),
+        }
+        if self.generated_sms:
+            out["generatedSMS"] = self.generated_sms
+            out["phone"] = self.phone
+        return out
+
+
+def rfc1123(at: dt.datetime) -> str:
+    """Format a time as ``Mon, 02 Jan 2006 15:04:05 UTC``."""
+    return at.astimezone(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S UTC")
+
+
+def batch_wire(results: list) -> tuple[int, dict]:
+    """Return (status, body without padding) for batch results (§5.2).
+
+    The status and ``errorCode`` are the first failed item's; every item's
+    padding is empty.
+    """
+    body: dict = {}
+    codes, failures = [], [r for r in results if isinstance(r, DomainError)]
+    for result in results:
+        if isinstance(result, DomainError):
+            codes.append(
+                {
+                    "padding": "",
+                    "uuid": "",
+                    "code": "",
+                    "expiresAt": "",
+                    "expiresAtTimestamp": 0,
+                    "error": result.message,
+                    "errorCode": str(result.code),
+                }
+            )
+        else:
+            codes.append({"padding": "", **result.wire()})
+    if codes:
+        body["codes"] = codes
+    if not failures:
+        return 200, body
+    issued = len(results) - len(failures)
+    text = f"Failed to issue {len(failures)} codes."
+    if issued:
+        text += f" Issued {issued} codes successfully."
+    body["error"] = text + "See each error status in the codes array."
+    if failures[0].code:
+        body["errorCode"] = str(failures[0].code)
+    return failures[0].status, body

@@ -8,10 +8,11 @@ from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
 
-from db.quota import QuotaStore, quota_key
+from db.quota import PostgresQuotaStore, QuotaStore, RedisQuotaStore, quota_key
 from db.ratelimit import Decision
 from db.rows import Realm
 from models.errors import DomainError, ErrorCode
+from models.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -74,3 +75,15 @@ class RealmQuota:
                 raise QuotaExceeded(decision)
             log.warning("realm %s is over its daily quota (not enforced)", realm.id)
         return decision
+
+
+def build_quota(services: Services) -> RealmQuota:
+    """Return the realm quota over Redis when configured, else PostgreSQL."""
+    with services.db.connection() as conn:
+        key = services.secrets.keys(conn, "rate_limit_hmac")[0]
+    if services.redis is not None:
+        store = RedisQuotaStore(services.redis)
+    else:
+        # Not in-process: every gunicorn worker must spend the same bucket.
+        store = PostgresQuotaStore(services.db)
+    return RealmQuota(store, key, services.settings.codes.enforce_realm_quotas)

@@ -8,11 +8,10 @@ from api.admin.wire import ISSUE_FIELDS, bind_or_400, issue_request, padding
 from api.common.binding import ANY, OBJECT_LIST, BindError, match_fields
 from models.apikeys import KeyType
 from models.errors import DomainError, ErrorCode
-from models.issue import Issuer, IssueService, check_maintenance
+from models.issue import Issuer, IssueService, batch_wire, check_maintenance
 from models.settings import Settings
 
 BATCH_FIELDS = {"codes": OBJECT_LIST, "padding": ANY}
-_FAILED_ITEM = {"padding": "", "uuid": "", "code": "", "expiresAt": ""}
 
 
 class BatchIssueResource:
@@ -40,36 +39,6 @@ class BatchIssueResource:
         results = self._issuer.issue_batch(
             realm, Issuer.for_api_key(app.id, app.name), requests
         )
-        status, body = batch_response(results)
+        status, body = batch_wire(results)
         resp.status = status
-        resp.media = body
-
-
-def batch_response(results) -> tuple[int, dict]:
-    """Return (status, body) for per-item results (``DomainError`` = failed)."""
-    body: dict = {"padding": padding()}
-    codes, failures = [], [r for r in results if isinstance(r, DomainError)]
-    for result in results:
-        if isinstance(result, DomainError):
-            codes.append(
-                {
-                    **_FAILED_ITEM,
-                    "expiresAtTimestamp": 0,
-                    "error": result.message,
-                    "errorCode": str(result.code),
-                }
-            )
-        else:
-            codes.append({"padding": "", **result.wire()})
-    if codes:
-        body["codes"] = codes
-    if not failures:
-        return 200, body
-    issued = len(results) - len(failures)
-    text = f"Failed to issue {len(failures)} codes."
-    if issued:
-        text += f" Issued {issued} codes successfully."
-    body["error"] = text + "See each error status in the codes array."
-    if failures[0].code:
-        body["errorCode"] = str(failures[0].code)
-    return failures[0].status, body
+        resp.media = {"padding": padding(), **body}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import falcon
+import psycopg
 
 from api.admin.wire import UUID_FIELDS, bind_or_400, padding
-from db.pool import ConnectionSource
+from db.pool import ConnectionSource, DatabaseUnavailable
 from models.apikeys import KeyType
 from models.codes import code_status
-from models.errors import ErrorCode
+from models.errors import DomainError, ErrorCode
 
 
 class CodeStatusResource:
@@ -22,8 +23,16 @@ class CodeStatusResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Look the code up in the key's realm (any ADMIN key may)."""
         body = bind_or_400(req, UUID_FIELDS, ErrorCode.NONE)
-        with self._db.connection() as conn:
-            row = code_status(conn, req.context.realm.id, body.get("uuid") or "")
+        try:
+            with self._db.connection() as conn:
+                row = code_status(conn, req.context.realm.id, body.get("uuid") or "")
+        except (DatabaseUnavailable, psycopg.Error) as ex:
+            # The original answers a lookup failure with its own envelope.
+            raise DomainError(
+                "failed to check otp code status, please try again",
+                ErrorCode.INTERNAL,
+                500,
+            ) from ex
         resp.media = {
             "padding": padding(),
             "claimed": row.claimed,

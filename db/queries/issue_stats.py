@@ -1,7 +1,8 @@
-"""Counters written when codes are issued (protocol §11), by UTC date.
+"""Issue-side counters (protocol §11) by UTC date.
 
-Each is an upsert, so the first code of a day creates the row; callers run
-them in the same transaction as the code insert.
+Issuing writes one ``issue_stat_events`` row per code in its own
+transaction (see ``issue_write``); :func:`fold_issue_events` moves those
+events into the per-day counter tables in one statement.
 """
 
 from __future__ import annotations
@@ -10,56 +11,51 @@ import datetime as dt
 
 import psycopg
 
+_FOLD = """
+WITH gate AS (
+  -- One folder at a time; the others skip instead of queueing on row locks.
+  SELECT pg_try_advisory_xact_lock(hashtext('encv-issue-stat-fold')) AS mine
+),
+moved AS (
+  DELETE FROM issue_stat_events WHERE (SELECT mine FROM gate) RETURNING *
+),
+realm AS (
+  INSERT INTO realm_stats (date, realm_id, codes_issued, user_reports_issued)
+  SELECT date, realm_id, count(*), count(*) FILTER (WHERE user_report)
+  FROM moved GROUP BY date, realm_id
+  ON CONFLICT (date, realm_id) DO UPDATE SET
+    codes_issued = realm_stats.codes_issued + EXCLUDED.codes_issued,
+    user_reports_issued = realm_stats.user_reports_issued
+      + EXCLUDED.user_reports_issued
+),
+apps AS (
+  INSERT INTO authorized_app_stats (date, authorized_app_id, codes_issued)
+  SELECT date, authorized_app_id, count(*) FROM moved
+  WHERE authorized_app_id IS NOT NULL GROUP BY date, authorized_app_id
+  ON CONFLICT (date, authorized_app_id) DO UPDATE SET
+    codes_issued = authorized_app_stats.codes_issued + EXCLUDED.codes_issued
+),
+people AS (
+  INSERT INTO user_stats (date, realm_id, user_id, codes_issued)
+  SELECT date, realm_id, user_id, count(*) FROM moved
+  WHERE user_id IS NOT NULL GROUP BY date, realm_id, user_id
+  ON CONFLICT (date, realm_id, user_id) DO UPDATE SET
+    codes_issued = user_stats.codes_issued + EXCLUDED.codes_issued
+),
+issuers AS (
+  INSERT INTO external_issuer_stats (date, realm_id, issuer_id, codes_issued)
+  SELECT date, realm_id, external_issuer_id, count(*) FROM moved
+  WHERE external_issuer_id <> '' GROUP BY date, realm_id, external_issuer_id
+  ON CONFLICT (date, issuer_id, realm_id) DO UPDATE SET
+    codes_issued = external_issuer_stats.codes_issued + EXCLUDED.codes_issued
+)
+SELECT count(*) FROM moved
+"""
 
-def count_realm_issue(
-    conn: psycopg.Connection, *, day: dt.date, realm_id: int, user_reports: int = 0
-) -> None:
-    """Add one issued code (and ``user_reports`` user reports) to a realm's day."""
-    conn.execute(
-        "INSERT INTO realm_stats (date, realm_id, codes_issued, user_reports_issued)"
-        " VALUES (%(day)s, %(realm_id)s, 1, %(ur)s)"
-        " ON CONFLICT (date, realm_id) DO UPDATE SET"
-        " codes_issued = realm_stats.codes_issued + 1,"
-        " user_reports_issued = realm_stats.user_reports_issued + %(ur)s",
-        {"day": day, "realm_id": realm_id, "ur": user_reports},
-    )
 
-
-def count_app_issue(conn: psycopg.Connection, *, day: dt.date, app_id: int) -> None:
-    """Add one issued code to an API key's day."""
-    conn.execute(
-        "INSERT INTO authorized_app_stats (date, authorized_app_id, codes_issued)"
-        " VALUES (%(day)s, %(app_id)s, 1)"
-        " ON CONFLICT (date, authorized_app_id) DO UPDATE SET"
-        " codes_issued = authorized_app_stats.codes_issued + 1",
-        {"day": day, "app_id": app_id},
-    )
-
-
-def count_user_issue(
-    conn: psycopg.Connection, *, day: dt.date, realm_id: int, user_id: int
-) -> None:
-    """Add one issued code to a signed-in user's day in a realm."""
-    conn.execute(
-        "INSERT INTO user_stats (date, realm_id, user_id, codes_issued)"
-        " VALUES (%(day)s, %(realm_id)s, %(user_id)s, 1)"
-        " ON CONFLICT (date, realm_id, user_id) DO UPDATE SET"
-        " codes_issued = user_stats.codes_issued + 1",
-        {"day": day, "realm_id": realm_id, "user_id": user_id},
-    )
-
-
-def count_external_issue(
-    conn: psycopg.Connection, *, day: dt.date, realm_id: int, issuer_id: str
-) -> None:
-    """Add one issued code to an external issuer's day."""
-    conn.execute(
-        "INSERT INTO external_issuer_stats (date, realm_id, issuer_id, codes_issued)"
-        " VALUES (%(day)s, %(realm_id)s, %(issuer)s, 1)"
-        " ON CONFLICT (date, issuer_id, realm_id) DO UPDATE SET"
-        " codes_issued = external_issuer_stats.codes_issued + 1",
-        {"day": day, "realm_id": realm_id, "issuer": issuer_id},
-    )
+def fold_issue_events(conn: psycopg.Connection) -> int:
+    """Move pending issue events into the counter tables; return how many."""
+    return conn.execute(_FOLD).fetchone()[0]
 
 
 def count_sms_error(

@@ -1,6 +1,12 @@
 import pytest
 
-from db.quota import MemoryQuotaStore, RedisQuotaStore, quota_key
+from db.pool import SingleConnectionSource
+from db.quota import (
+    MemoryQuotaStore,
+    PostgresQuotaStore,
+    RedisQuotaStore,
+    quota_key,
+)
 from tests.support import vectors
 
 
@@ -10,10 +16,12 @@ def test_quota_key_vector(entry):
     assert quota_key(key, entry["realm_id"]) == entry["expected"]
 
 
-@pytest.fixture(params=["redis", "memory"])
-def store(request, redis_client, namespace):
+@pytest.fixture(params=["redis", "memory", "postgres"])
+def store(request, redis_client, namespace, conn):
     if request.param == "redis":
         return RedisQuotaStore(redis_client, prefix=f"{namespace}:")
+    if request.param == "postgres":
+        return PostgresQuotaStore(SingleConnectionSource(conn))
     return MemoryQuotaStore()
 
 
@@ -34,3 +42,12 @@ def test_window_ends_and_refills():
     now[0] += 10
     decision = store.take("k", 1, 10)
     assert decision.allowed and decision.reset == 1020
+
+
+def test_postgres_window_restarts_when_it_ended(conn):
+    store = PostgresQuotaStore(SingleConnectionSource(conn))
+    assert store.take("w", 1, 60).allowed
+    assert not store.take("w", 1, 60).allowed
+    conn.execute("UPDATE quota_windows SET window_end = now() - interval '1 s'")
+    decision = store.take("w", 1, 60)
+    assert decision.allowed and decision.remaining == 0

@@ -33,7 +33,7 @@ def fake_sms():
 @pytest.fixture
 def issuer_svc(services, fake_sms):
     client = sms.SmsClient(fake_sms.url, timeout=0.5)
-    yield IssueService(services, sms_client=client)
+    yield IssueService(services, sms_client=client, fold_every=0)
     client.close()
 
 
@@ -409,7 +409,9 @@ def _quota_realm(conn, limit, factor=1.0):
 
 def test_quota_limits_codes_per_day(conn, services, fake_sms, admin):
     quota = RealmQuota(MemoryQuotaStore(), b"k")
-    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), quota=quota)
+    svc = IssueService(
+        services, sms.SmsClient(fake_sms.url, 1), quota=quota, fold_every=0
+    )
     realm = _quota_realm(conn, 3)
     for expected_remaining in (2, 1, 0):
         result = svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
@@ -422,7 +424,9 @@ def test_quota_limits_codes_per_day(conn, services, fake_sms, admin):
 
 def test_new_quota_limit_does_not_refill_the_bucket(conn, services, fake_sms, admin):
     quota = RealmQuota(MemoryQuotaStore(), b"k")
-    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), quota=quota)
+    svc = IssueService(
+        services, sms.SmsClient(fake_sms.url, 1), quota=quota, fold_every=0
+    )
     realm = _quota_realm(conn, 2)
     for _ in range(2):
         svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
@@ -439,8 +443,140 @@ def test_new_quota_limit_does_not_refill_the_bucket(conn, services, fake_sms, ad
 
 def test_quota_not_enforced_only_logs(conn, services, fake_sms, admin):
     quota = RealmQuota(MemoryQuotaStore(), b"k", enforce=False)
-    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), quota=quota)
+    svc = IssueService(
+        services, sms.SmsClient(fake_sms.url, 1), quota=quota, fold_every=0
+    )
     realm = _quota_realm(conn, 1)
     for _ in range(2):
         svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
     assert realm_codes(conn, realm.id) == 2
+
+
+def test_colliding_codes_are_regenerated(conn, services, fake_sms, realm, admin):
+    first = IssueService(services, sms.SmsClient(fake_sms.url, 1), fold_every=0)
+    taken = first.issue(realm, admin, IssueRequest(test_type="confirmed"))
+    supply = iter([(taken.code, "a" * 16), ("12345678", "b" * 16)])
+    naps = []
+    svc = IssueService(
+        services,
+        sms.SmsClient(fake_sms.url, 1),
+        fold_every=0,
+        sleep=naps.append,
+        code_source=lambda _realm: next(supply),
+    )
+    result = svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
+    assert result.code == "12345678" and naps == [0.05]
+
+
+def test_collisions_give_up_after_the_retry_budget(
+    conn, services, fake_sms, realm, admin
+):
+    taken = IssueService(services, sms.SmsClient(fake_sms.url, 1)).issue(
+        realm, admin, IssueRequest(test_type="confirmed")
+    )
+    naps = []
+    svc = IssueService(
+        services,
+        sms.SmsClient(fake_sms.url, 1),
+        sleep=naps.append,
+        code_source=lambda _realm: (taken.code, "c" * 16),
+    )
+    with pytest.raises(DomainError) as info:
+        svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
+    assert (info.value.status, info.value.code) == (500, "internal_server_error")
+    assert len(naps) == services.settings.codes.collision_retry_count
+    assert realm_codes(conn, realm.id) == 1
+
+
+def test_stat_events_fold_into_the_counters(conn, services, fake_sms, realm, admin):
+    from models.issue import fold_pending_stats
+
+    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), fold_every=3600)
+    for _ in range(3):
+        svc.issue(
+            realm, admin, IssueRequest(test_type="negative", external_issuer_id="z")
+        )
+    # The first issue folded (nothing folded yet in this process); two wait.
+    assert count(conn, "SELECT count(*) FROM issue_stat_events") == 2
+    assert fold_pending_stats(conn) == 2
+    assert (
+        count(
+            conn,
+            "SELECT codes_issued FROM realm_stats WHERE realm_id=%(r)s",
+            r=realm.id,
+        )
+        == 3
+    )
+    assert (
+        count(
+            conn,
+            "SELECT codes_issued FROM external_issuer_stats WHERE realm_id=%(r)s",
+            r=realm.id,
+        )
+        == 3
+    )
+
+
+def test_system_sms_config_with_the_realm_sender(conn, services, fake_sms, issuer_svc):
+    from db.queries import sms as sms_q
+
+    number_id = count(
+        conn,
+        "INSERT INTO sms_from_numbers (label, value) VALUES ('main', '+15550001111')"
+        " RETURNING id",
+    )
+    conn.execute(
+        "INSERT INTO sms_configs (is_system, twilio_account_sid, twilio_auth_token)"
+        " VALUES (true, 'ACsystem', %(t)s)",
+        {"t": sms.seal_auth_token(services.envelope, "sys-token")},
+    )
+    realm = realm_q.get_realm(
+        conn,
+        make_realm(
+            conn,
+            "SysSms",
+            can_use_system_sms_config=True,
+            use_system_sms_config=True,
+            sms_from_number_id=number_id,
+        ),
+    )
+    assert sms_q.get_realm_sms_config(conn, realm_id=realm.id) is None
+    _, app_id = make_key(conn, services, realm.id)
+    issuer_svc.issue(
+        realm,
+        Issuer.for_api_key(app_id, "pha"),
+        IssueRequest(test_type="confirmed", phone="2068675309"),
+    )
+    [msg] = fake_sms.messages
+    assert (msg.account_sid, msg.sender, msg.auth[1]) == (
+        "ACsystem",
+        "+15550001111",
+        "sys-token",
+    )
+
+
+def test_failed_user_report_code_frees_the_phone(conn, services, fake_sms, issuer_svc):
+    realm = realm_q.get_realm(
+        conn, make_realm(conn, "UR5", allow_admin_user_report=True)
+    )
+    add_sms_config(conn, services, realm.id)
+    _, app_id = make_key(conn, services, realm.id)
+    admin = Issuer.for_api_key(app_id, "pha")
+    taken = issuer_svc.issue(realm, admin, IssueRequest(test_type="confirmed")).code
+    stuck = IssueService(
+        services,
+        sms.SmsClient(fake_sms.url, 1),
+        sleep=lambda _s: None,
+        code_source=lambda _realm: (taken, "d" * 16),
+    )
+    request = IssueRequest(test_type="user-report", phone="2068675300")
+    with pytest.raises(DomainError) as info:
+        stuck.issue(realm, admin, request)
+    assert info.value.status == 500
+    assert count(conn, "SELECT count(*) FROM user_reports") == 0
+    fake_sms.mode = "queue_full"
+    with pytest.raises(DomainError):
+        issuer_svc.issue(realm, admin, request)
+    assert count(conn, "SELECT count(*) FROM user_reports") == 0
+    fake_sms.mode = "ok"
+    assert issuer_svc.issue(realm, admin, request).code

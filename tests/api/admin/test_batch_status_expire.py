@@ -189,3 +189,81 @@ def test_status_and_expire_error_rows(make_api, path, body, status, code):
         assert (
             resp.json["error"] == "code not found, it may have expired and been removed"
         )
+
+
+def test_batch_user_report_duplicate_is_an_item_409(make_api, conn, services):
+    api = make_api(allow_bulk_upload=True, allow_admin_user_report=True)
+    add_sms_config(conn, services, api.realm_id)
+    item = {"testType": "user-report", "phone": "2068675399"}
+    resp = api.post("/api/batch-issue", {"codes": [item, item]})
+    assert resp.status_code == 409
+    assert [c.get("errorCode", "") for c in resp.json["codes"]] == [
+        "",
+        "user_report_try_later",
+    ]
+
+
+def test_status_lookup_failure_is_500_with_envelope(make_api):
+    from api.admin.status import CodeStatusResource
+    from db.pool import DatabaseUnavailable
+
+    class DownSource:
+        def connection(self):
+            raise DatabaseUnavailable("down")
+
+    api = make_api()
+    app = api.client.app
+    app.add_route("/api/checkcodestatus", CodeStatusResource(DownSource()))
+    resp = api.post("/api/checkcodestatus", {"uuid": "x"})
+    assert resp.status_code == 500
+    assert resp.json == {
+        "error": "failed to check otp code status, please try again",
+        "errorCode": "internal_server_error",
+        "error_code": "internal_server_error",
+    }
+
+
+def test_quota_store_failure_is_a_500(make_api, conn, services, fake_sms):
+    import falcon.testing
+
+    from api.admin.app import create_app
+    from db.cache import BackendUnavailable
+    from models import sms
+    from models.issue import IssueService
+    from models.quota import RealmQuota
+
+    class BrokenStore:
+        def take(self, key, limit, window):
+            raise BackendUnavailable("redis down")
+
+    api = make_api(abuse_prevention_enabled=True)
+    issuer = IssueService(
+        services, sms.SmsClient(fake_sms.url, 1), quota=RealmQuota(BrokenStore(), b"k")
+    )
+    client = falcon.testing.TestClient(create_app(services, issuer=issuer))
+    resp = client.simulate_post(
+        "/api/issue",
+        json={"testType": "confirmed"},
+        headers={"X-API-Key": api.admin_key, "Content-Type": "application/json"},
+    )
+    assert resp.status_code == 500 and resp.json == {"error": "Internal Server Error"}
+    count = conn.execute(
+        "SELECT count(*) FROM verification_codes WHERE realm_id=%(r)s",
+        {"r": api.realm_id},
+    ).fetchone()[0]
+    assert count == 0
+
+
+def test_unreadable_sms_config_is_a_500(make_api, conn, services):
+    from db.queries import sms as sms_q
+
+    api = make_api()
+    sms_q.upsert_realm_sms_config(
+        conn,
+        realm_id=api.realm_id,
+        account_sid="AC1",
+        sealed_auth_token="not-sealed",
+        from_number="+15005550006",
+    )
+    resp = api.post("/api/issue", {"testType": "confirmed", "phone": "2068675309"})
+    assert resp.status_code == 500 and resp.json == {"error": "Internal Server Error"}

@@ -8,6 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
+from db.pool import SingleConnectionSource
+from models.issue import fold_pending_stats
+from models.services import build_services
 from tests.issuing import make_key, make_realm
 from tests.support import gunicorn, make_env
 
@@ -28,28 +31,30 @@ def _post(url: str, key: str, body: dict) -> tuple[int, dict]:
         return ex.code, json.loads(ex.read())
 
 
-def test_parallel_issues_with_one_uuid_yield_one_code(fresh_db, settings):
-    from db.pool import SingleConnectionSource
-    from models.services import build_services
-
-    with psycopg.connect(fresh_db, autocommit=True) as conn:
+def _seed(dsn: str, settings, name: str, **realm_settings) -> tuple[int, str]:
+    """Commit a realm and an ADMIN key; return (realm id, key)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
         services = build_services(settings, db=SingleConnectionSource(conn))
-        realm_id = make_realm(conn, "Race")
+        realm_id = make_realm(conn, name, **realm_settings)
         key, _ = make_key(conn, services, realm_id)
-    client_uuid = "5b0f6a36-3c8e-4b63-9f5e-4f3f1b2a9d10"
-    env = make_env(DATABASE_URL=fresh_db)
-    with gunicorn("api.admin.app:get_app()", env, workers=4) as base:
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            results = list(
-                pool.map(
-                    lambda _: _post(
-                        base + "/api/issue",
-                        key,
-                        {"testType": "confirmed", "uuid": client_uuid},
-                    ),
-                    range(20),
-                )
+    return realm_id, key
+
+
+def _parallel_issues(dsn: str, key: str, body: dict, n: int, workers: int):
+    """POST ``body`` to /api/issue ``n`` times at once through gunicorn."""
+    env = make_env(DATABASE_URL=dsn)
+    with gunicorn("api.admin.app:get_app()", env, workers=workers) as base:
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            return list(
+                pool.map(lambda _: _post(base + "/api/issue", key, body), range(n))
             )
+
+
+def test_parallel_issues_with_one_uuid_yield_one_code(fresh_db, settings):
+    realm_id, key = _seed(fresh_db, settings, "Race")
+    client_uuid = "5b0f6a36-3c8e-4b63-9f5e-4f3f1b2a9d10"
+    body = {"testType": "confirmed", "uuid": client_uuid}
+    results = _parallel_issues(fresh_db, key, body, n=20, workers=4)
     statuses = sorted(status for status, _ in results)
     assert statuses == [200] + [409] * 19
     assert all(
@@ -57,7 +62,8 @@ def test_parallel_issues_with_one_uuid_yield_one_code(fresh_db, settings):
         for status, body in results
         if status == 409
     )
-    with psycopg.connect(fresh_db) as conn:
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        fold_pending_stats(conn)
         codes = conn.execute(
             "SELECT count(*) FROM verification_codes WHERE uuid = %(u)s",
             {"u": client_uuid},
@@ -67,3 +73,24 @@ def test_parallel_issues_with_one_uuid_yield_one_code(fresh_db, settings):
             {"r": realm_id},
         ).fetchone()[0]
     assert (codes, issued) == (1, 1)
+
+
+def test_quota_is_shared_by_every_worker(fresh_db, settings):
+    realm_id, key = _seed(
+        fresh_db,
+        settings,
+        "Quota",
+        abuse_prevention_enabled=True,
+        abuse_prevention_limit=3,
+    )
+    results = _parallel_issues(fresh_db, key, {"testType": "confirmed"}, 8, 3)
+    assert sorted(status for status, _ in results) == [200] * 3 + [429] * 5
+    assert {body["errorCode"] for status, body in results if status == 429} == {
+        "quota_exceeded"
+    }
+    with psycopg.connect(fresh_db) as conn:
+        issued = conn.execute(
+            "SELECT count(*) FROM verification_codes WHERE realm_id = %(r)s",
+            {"r": realm_id},
+        ).fetchone()[0]
+    assert issued == 3

@@ -1,0 +1,173 @@
+"""The issue path's writes: codes, their stat events and audit entries.
+
+Each call is ONE statement (data-modifying CTEs), because round trips
+dominate the cost of issuing: a batch of ten codes is a single statement.
+Codes that collide on any unique index are skipped (``ON CONFLICT DO
+NOTHING``) and reported back, so the caller can retry or explain them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from uuid import UUID
+
+import psycopg
+
+
+@dataclass(frozen=True)
+class CodeInput:
+    """One code to insert (``code``/``long_code`` are HMACs)."""
+
+    code: str
+    long_code: str
+    uuid: str | None
+    test_type: str
+    symptom_date: dt.date | None
+    test_date: dt.date | None
+    expires_at: dt.datetime
+    long_expires_at: dt.datetime
+    external_issuer_id: str
+    user_report_id: int | None
+    record: bool  # write the stat event and audit entry now
+
+
+@dataclass(frozen=True)
+class Issuing:
+    """Who issues and when (shared by every code of one call)."""
+
+    realm_id: int
+    app_id: int | None
+    user_id: int | None
+    actor_id: str
+    actor_display: str
+    day: dt.date
+    now: dt.datetime
+
+
+_EVENTS_AND_AUDIT = """
+ev AS (
+  INSERT INTO issue_stat_events
+    (date, realm_id, authorized_app_id, user_id, external_issuer_id, user_report)
+  SELECT %(day)s, %(realm_id)s, %(app_id)s, %(user_id)s, r.external, r.ur
+  FROM {rows} r WHERE r.record
+),
+au AS (
+  INSERT INTO audit_entries
+    (realm_id, actor_id, actor_display, action, target_id, target_display)
+  SELECT %(realm_id)s, %(actor_id)s, %(actor_display)s, 'issued verification code',
+         'verification_codes:' || r.id, r.uuid::text
+  FROM {rows} r WHERE r.record
+)
+"""
+
+_INSERT = (
+    """
+WITH input AS (
+  SELECT * FROM unnest(
+    %(ord)s::int[], %(code)s::text[], %(long_code)s::text[], %(uuid)s::uuid[],
+    %(test_type)s::text[], %(symptom)s::timestamptz[], %(tested)s::timestamptz[],
+    %(expires)s::timestamptz[], %(long_expires)s::timestamptz[],
+    %(external)s::text[], %(report)s::bigint[], %(record)s::bool[]
+  ) AS t(ord, code, long_code, uuid, test_type, symptom, tested, expires,
+         long_expires, external, report, record)
+),
+ins AS (
+  INSERT INTO verification_codes (realm_id, code, long_code, uuid, test_type,
+    symptom_date, test_date, expires_at, long_expires_at, issuing_user_id,
+    issuing_app_id, issuing_external_id, user_report_id, created_at, updated_at)
+  SELECT %(realm_id)s, code, long_code, coalesce(uuid, gen_random_uuid()),
+    test_type, symptom, tested, expires, long_expires, %(user_id)s, %(app_id)s,
+    external, report, %(now)s, %(now)s
+  FROM input ORDER BY ord
+  ON CONFLICT DO NOTHING
+  RETURNING id, uuid, code
+),
+matched AS (
+  SELECT i.ord, ins.id, ins.uuid, i.record, i.external,
+         i.test_type = 'user-report' AS ur
+  FROM ins JOIN input i ON i.code = ins.code
+),
+"""
+    + _EVENTS_AND_AUDIT.format(rows="matched")
+    + "SELECT ord, id, uuid FROM matched"
+)
+
+_RECORD = (
+    """
+WITH picked AS (
+  SELECT c.id, c.uuid, c.issuing_external_id AS external,
+         c.test_type = 'user-report' AS ur, true AS record
+  FROM verification_codes c WHERE c.id = ANY(%(ids)s)
+),
+"""
+    + _EVENTS_AND_AUDIT.format(rows="picked")
+    + "SELECT count(*) FROM picked"
+)
+
+
+def _params(issuing: Issuing) -> dict:
+    return {
+        "realm_id": issuing.realm_id,
+        "app_id": issuing.app_id,
+        "user_id": issuing.user_id,
+        "actor_id": issuing.actor_id,
+        "actor_display": issuing.actor_display,
+        "day": issuing.day,
+        "now": issuing.now,
+    }
+
+
+def _midnight(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(day, dt.time(), dt.UTC) if day else None
+
+
+def insert_codes(
+    conn: psycopg.Connection, issuing: Issuing, codes: list[CodeInput]
+) -> dict[int, tuple[int, UUID]]:
+    """Insert codes; return {index: (id, uuid)} for those stored (not colliding)."""
+    params = _params(issuing)
+    params.update(
+        ord=list(range(len(codes))),
+        code=[c.code for c in codes],
+        long_code=[c.long_code for c in codes],
+        uuid=[c.uuid for c in codes],
+        test_type=[c.test_type for c in codes],
+        symptom=[_midnight(c.symptom_date) for c in codes],
+        tested=[_midnight(c.test_date) for c in codes],
+        expires=[c.expires_at for c in codes],
+        long_expires=[c.long_expires_at for c in codes],
+        external=[c.external_issuer_id for c in codes],
+        report=[c.user_report_id for c in codes],
+        record=[c.record for c in codes],
+    )
+    rows = conn.execute(_INSERT, params).fetchall()
+    return {ord_: (code_id, uuid) for ord_, code_id, uuid in rows}
+
+
+def record_issued(conn: psycopg.Connection, issuing: Issuing, ids: list[int]) -> int:
+    """Write the stat events and audit entries of codes stored earlier."""
+    if not ids:
+        return 0
+    return conn.execute(_RECORD, {**_params(issuing), "ids": ids}).fetchone()[0]
+
+
+def delete_codes(conn: psycopg.Connection, ids: list[int]) -> int:
+    """Delete codes (their SMS could not be sent) and their user reports."""
+    if not ids:
+        return 0
+    return conn.execute(
+        "WITH gone AS (DELETE FROM verification_codes WHERE id = ANY(%(ids)s)"
+        " RETURNING user_report_id)"
+        " DELETE FROM user_reports WHERE id IN (SELECT user_report_id FROM gone)",
+        {"ids": ids},
+    ).rowcount
+
+
+def uuid_owner(conn: psycopg.Connection, uuid: str) -> int | None:
+    """Return the realm of the code holding ``uuid``, if any."""
+    row = conn.execute(
+        "SELECT realm_id FROM verification_codes WHERE uuid = %(uuid)s::uuid",
+        {"uuid": uuid},
+    ).fetchone()
+    return row[0] if row else None

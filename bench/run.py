@@ -20,8 +20,10 @@ def render(figures: dict) -> str:
         "",
         f"{figures['clients']} concurrent clients, gunicorn {figures['workers']} sync"
         f" workers, {figures['cpus']} CPUs shared with PostgreSQL and the load"
-        f" generator; {figures['duration_s']} s measured after warm-up;"
-        f" Redis cache: {figures['redis']}.",
+        f" generator; {figures['rounds']} alternating rounds of"
+        f" {figures['duration_s']} s measured after warm-up;"
+        f" Redis cache: {figures['redis']}; 1-minute load average before/after:"
+        f" {figures['load_average_1m']} (the box is shared: compare the ratio).",
         "",
         "| measurement | per second | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---|---|---|---|---|",

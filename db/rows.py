@@ -114,3 +114,21 @@ class User:
 
 
 USER_COLUMNS = ", ".join(f.name for f in fields(User))
+
+
+@dataclass(frozen=True)
+class MobileApp:
+    """A realm's mobile app (store link, ids and signing fingerprints)."""
+
+    id: int
+    realm_id: int
+    name: str
+    os: int
+    app_id: str
+    url: str | None
+    sha: str
+    headless: bool
+    disable_redirect: bool
+
+
+MOBILE_APP_COLUMNS = ", ".join(f.name for f in fields(MobileApp))

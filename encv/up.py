@@ -190,6 +190,10 @@ def run_up(args) -> int:
         env.setdefault("ENCV_E2E_APISERVER_URL", base["apiserver"])
         env.setdefault("ENCV_E2E_ADMINAPI_URL", base["adminapi"])
         env.setdefault("ENCV_E2E_REDIRECT_URL", base["enx-redirect"])
+        # Let the demo realm's association files, SMS links and user-report
+        # web view answer on this machine (see the README's curl commands).
+        env.setdefault("ENX_REDIRECT_DOMAIN", "localhost")
+        env.setdefault("HOSTNAME_TO_REGION", "us-demo.localhost:US-DEMO")
 
         for surface, offset in SURFACE_OFFSETS.items():
             bind = f"127.0.0.1:{port_base + offset}"

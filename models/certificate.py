@@ -8,6 +8,7 @@ failed signature leaves the token usable.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import psycopg
@@ -30,8 +31,11 @@ from models.tokens import (
     parse_subject,
     sign_jwt,
     unverified_kid,
+    utc_day,
     verified_claims,
 )
+
+log = logging.getLogger(__name__)
 
 SIGNER_CACHE_SECONDS = 60.0  # CERTIFICATE_SIGNER_CACHE_DURATION default
 TEK_HMAC_LENGTH = 32
@@ -180,10 +184,6 @@ def build_certificate(
     return sign_jwt(signer.key, claims)
 
 
-def _as_date(value) -> dt.date | None:
-    return value.astimezone(dt.UTC).date() if value is not None else None
-
-
 class Certifier:
     """The certificate use case; one instance per process."""
 
@@ -227,7 +227,12 @@ class Certifier:
             raise DomainError(
                 f"failed to sign certificate: {ex}", ErrorCode.INTERNAL, 500
             ) from ex
-        self._claim(conn, realm.id, app_id, verified, now)
+        try:
+            self._claim(conn, realm.id, app_id, verified, now)
+        except psycopg.Error as ex:
+            # The claim rolled back; the certificate is discarded (protocol §4.2).
+            log.error("token claim failed in the database: %s", ex)
+            raise DomainError("failed to claim token", ErrorCode.NONE, 500) from None
         return certificate
 
     def _claim(self, conn, realm_id: int, app_id: int, verified, now) -> None:
@@ -262,8 +267,8 @@ class Certifier:
                 raise invalid  # "already used" is not counted
             elif (
                 row.test_type != verified.subject.test_type
-                or _as_date(row.symptom_date) != verified.subject.symptom_date
-                or _as_date(row.test_date) != verified.subject.test_date
+                or utc_day(row.symptom_date) != verified.subject.symptom_date
+                or utc_day(row.test_date) != verified.subject.test_date
             ):
                 refused = invalid
             if refused is not None:

@@ -12,6 +12,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+
+from models.redirect import parse_host_regions
 
 
 class SettingsError(ValueError):
@@ -204,6 +207,19 @@ class OpsSettings:
 
 
 @dataclass(frozen=True)
+class RedirectSettings:
+    """ENX redirector and user-report web view (protocol §8.5, §9)."""
+
+    # HOSTNAME_TO_REGION "host1:REG1,host2:REG2": lower-cased host -> region
+    hostname_to_region: Mapping[str, str]
+    app_cache_ttl: float  # APP_CACHE_TTL, seconds, default 5m
+    # ENCV_REPORT_SESSION_DURATION, seconds, default 1h (the original's
+    # redirector reads SESSION_DURATION, which encv already gives the UI)
+    session_duration: float
+    debug_query_params: bool  # USER_REPORT_DEBUG_QUERY_PARAMS, default false
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a process of encv needs to know, validated at start."""
 
@@ -222,6 +238,7 @@ class Settings:
     cleanup: CleanupSettings
     ui: UiSettings
     ops: OpsSettings
+    redirect: RedirectSettings
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -268,6 +285,11 @@ class Settings:
             ),
         )
         _check_cleanup(cleanup, e.errors)
+        try:
+            host_regions = parse_host_regions(e.str("HOSTNAME_TO_REGION", ""))
+        except ValueError as ex:
+            e.errors.append(f"HOSTNAME_TO_REGION: {ex}")
+            host_regions = {}
         settings = cls(
             database_url=e.secret("DATABASE_URL"),
             redis_url=redis_url,
@@ -338,6 +360,12 @@ class Settings:
                 e2e_adminapi_url=e.str("ENCV_E2E_ADMINAPI_URL", ""),
                 e2e_redirect_url=e.str("ENCV_E2E_REDIRECT_URL", ""),
                 min_realms_for_system_stats=e.int("MIN_REALMS_FOR_SYSTEM_STATS", 2, 0),
+            ),
+            redirect=RedirectSettings(
+                hostname_to_region=MappingProxyType(host_regions),
+                app_cache_ttl=e.seconds("APP_CACHE_TTL", "5m"),
+                session_duration=e.seconds("ENCV_REPORT_SESSION_DURATION", "1h", lo=60),
+                debug_query_params=e.bool("USER_REPORT_DEBUG_QUERY_PARAMS", False),
             ),
         )
         if settings.ui.auth_provider not in {"local", "firebase"}:

@@ -85,6 +85,13 @@ class Subject:
         )
 
 
+def utc_day(value: dt.datetime | dt.date | None) -> dt.date | None:
+    """Return the UTC calendar date of a stored date column (None stays None)."""
+    if value is None or type(value) is dt.date:
+        return value
+    return value.astimezone(dt.UTC).date()
+
+
 def _parse_day(value: str) -> dt.date:
     if len(value) != 10:
         raise ValueError(f'parsing time {value!r} as "2006-01-02": bad length')

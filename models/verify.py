@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import psycopg
@@ -21,11 +22,19 @@ from models import stats
 from models.codes import CODE_HMAC, expand_accept, find_code_for_claim
 from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
+from models.issue_rules import USER_REPORT
 from models.secrets import Secrets
 from models.settings import TokenSettings
-from models.tokens import SigningKey, Subject, TokenKeys, new_token_id, sign_jwt
+from models.tokens import (
+    SigningKey,
+    Subject,
+    TokenKeys,
+    new_token_id,
+    sign_jwt,
+    utc_day,
+)
 
-USER_REPORT = "user-report"
+log = logging.getLogger(__name__)
 
 
 def ensure_not_in_maintenance(maintenance_mode: bool) -> None:
@@ -80,12 +89,6 @@ def _invalid() -> DomainError:
     return DomainError("verification code invalid", ErrorCode.CODE_INVALID)
 
 
-def _as_date(value: dt.datetime | dt.date | None) -> dt.date | None:
-    if value is None or type(value) is dt.date:
-        return value
-    return value.astimezone(dt.UTC).date()
-
-
 class Verifier:
     """The verify use case; one instance per process."""
 
@@ -112,32 +115,52 @@ class Verifier:
         now = self._clock.now()
         hmacs = self._secrets.hmac_all(conn, CODE_HMAC, request.code)
         refused = None
-        with conn.transaction():
-            try:
-                row = claims_q.claim_code(
-                    conn,
-                    realm_id=realm_id,
-                    hmacs=hmacs,
-                    accepted=sorted(accepted),
-                    now=now,
-                )
-                if row is None:
-                    row = self._claim_with_checks(
-                        conn, realm_id, request.code, accepted, nonce, now
-                    )
-                return self._issue_token(conn, signing_key, row, realm_id, app_id, now)
-            except _Refused as ex:
-                refused = ex
-                if ex.counted:
-                    stats.code_invalid(
+        try:
+            with conn.transaction():
+                try:
+                    return self._claim_and_sign(
                         conn,
-                        now=now,
-                        realm_id=realm_id,
-                        app_id=app_id,
-                        os_kind=stats.detect_os(request.user_agent),
-                        bad_nonce=ex.bad_nonce,
+                        signing_key,
+                        realm_id,
+                        app_id,
+                        request,
+                        hmacs,
+                        accepted,
+                        nonce,
+                        now,
                     )
+                except _Refused as ex:
+                    refused = ex
+                    if ex.counted:
+                        stats.code_invalid(
+                            conn,
+                            now=now,
+                            realm_id=realm_id,
+                            app_id=app_id,
+                            os_kind=stats.detect_os(request.user_agent),
+                            bad_nonce=ex.bad_nonce,
+                        )
+        except psycopg.Error as ex:
+            # Step 11: a database failure rolled everything back.
+            log.error("verify failed in the database: %s", ex)
+            raise DomainError("internal error", ErrorCode.INTERNAL, 500) from None
         raise refused.error
+
+    def _claim_and_sign(
+        self, conn, signing_key, realm_id, app_id, request, hmacs, accepted, nonce, now
+    ) -> VerifiedCode:
+        row = claims_q.claim_code(
+            conn,
+            realm_id=realm_id,
+            hmacs=hmacs,
+            accepted=sorted(accepted),
+            now=now,
+        )
+        if row is None:
+            row = self._claim_with_checks(
+                conn, realm_id, request.code, accepted, nonce, now
+            )
+        return self._issue_token(conn, signing_key, row, realm_id, app_id, now)
 
     def _claim_with_checks(self, conn, realm_id, code, accepted, nonce, now):
         """Lock the code, refuse with the reason, or claim a user-report code."""
@@ -180,7 +203,7 @@ class Verifier:
 
     def _issue_token(self, conn, key, row, realm_id, app_id, now) -> VerifiedCode:
         subject = Subject(
-            row.test_type, _as_date(row.symptom_date), _as_date(row.test_date)
+            row.test_type, utc_day(row.symptom_date), utc_day(row.test_date)
         )
         token_id = new_token_id()
         # Sign before writing the token: a signer failure raises here and the

@@ -8,14 +8,39 @@ import os
 
 import falcon
 
+from models.expiry import ExpireService
+from models.firebase_auth import FirebaseVerifier
+from models.issue import IssueService
 from models.services import Services, build_services
 from models.settings import Settings
+from ui import errors
+from ui.i18n import Catalogs
+from ui.middleware import (
+    Csrf,
+    HttpsRedirect,
+    Identity,
+    MethodOverride,
+    RateLimit,
+    SessionCookie,
+)
 from ui.render import make_lookup
+from ui.resources import (
+    account,
+    bulk,
+    code_status,
+    codes,
+    manage_account,
+    mfa,
+    realms,
+    signin,
+)
+from ui.web import Pages
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
 )
+STATIC = os.path.join(os.path.dirname(__file__), "static")
 
 
 class UiSecurityHeaders:
@@ -35,6 +60,12 @@ class UiSecurityHeaders:
             resp.set_header(
                 "Strict-Transport-Security",
                 "max-age=315360000; includeSubDomains; preload",
+            )
+        if req.path.startswith("/static/"):
+            resp.cache_control = (
+                ["private", "no-cache", "max-age=0"]
+                if self.dev_mode
+                else ["public", "max-age=604800"]
             )
 
 
@@ -56,29 +87,98 @@ class Health:
         resp.media = {"status": "ok"}
 
 
-class Home:
-    """``GET /``: landing page."""
+class Locale:
+    """Pick the request's locale (§9): ``lang``, Accept-Language, English."""
 
-    def __init__(self, lookup):
-        self._lookup = lookup
+    def __init__(self, catalogs: Catalogs):
+        self._catalogs = catalogs
 
-    def on_get(self, req, resp):
-        """Render the landing page."""
-        resp.content_type = falcon.MEDIA_HTML
-        resp.text = self._lookup.get_template("home.mako").render(
-            lang="en", title="Sign in"
+    def process_request(self, req, resp) -> None:
+        """Store the chosen locale on the request context."""
+        req.context.locale = self._catalogs.choose(
+            req.get_param("lang"), req.get_header("Accept-Language")
         )
+
+
+def _firebase(services: Services) -> FirebaseVerifier | None:
+    ui = services.settings.ui
+    if ui.auth_provider != "firebase":
+        return None
+    return FirebaseVerifier(
+        ui.firebase_jwks_url, ui.firebase_issuer, ui.firebase_audience
+    )
 
 
 def create_app(services: Services) -> falcon.App:
     """Build the server (web UI) app around ``services``."""
-    lookup = make_lookup()
-    app = falcon.App(middleware=[UiSecurityHeaders(services.settings.dev_mode)])
-    app.add_route("/health", Health(services.db))
-    app.add_route("/", Home(lookup))
-    app.add_static_route(
-        "/static", str(os.path.join(os.path.dirname(__file__), "static"))
+    settings = services.settings
+    catalogs = Catalogs()
+    pages = Pages(make_lookup(), catalogs, settings.ui.system_notice)
+    db, clock = services.db, services.clock
+    app = falcon.App(
+        middleware=[
+            # Before routing, so forms can say PATCH/DELETE (§0).
+            MethodOverride(),
+            # Headers on everything, including redirects and errors.
+            UiSecurityHeaders(settings.dev_mode),
+            HttpsRedirect(settings.dev_mode),
+            Locale(catalogs),
+            # The session must exist before CSRF, identity and the limiter.
+            SessionCookie(services),
+            Csrf(),
+            Identity(services),
+            RateLimit(services.limiter),
+        ]
     )
+    app.req_options.auto_parse_form_urlencoded = False
+    errors.install(app, pages)
+    firebase = {
+        "provider": settings.ui.auth_provider,
+        "audience": settings.ui.firebase_audience,
+    }
+    verifier = _firebase(services)
+    provider = settings.ui.auth_provider
+
+    app.add_route("/health", Health(db))
+    app.add_route("/", signin.Home(pages, provider, firebase))
+    app.add_route(
+        "/session",
+        signin.SessionCreate(
+            pages, db, clock, settings, services.envelope, verifier=verifier
+        ),
+    )
+    app.add_route("/signout", signin.SignOut(db, clock))
+    app.add_route(
+        "/login/reset-password",
+        manage_account.ResetPassword(pages, db, clock, settings),
+    )
+    app.add_route(
+        "/login/manage-account",
+        manage_account.ManageAccount(pages, db, clock, settings),
+    )
+    app.add_route("/login", signin.Reauth(pages, provider, firebase))
+    app.add_route("/login/select-realm", realms.SelectRealm(pages))
+    app.add_route("/login/post-authenticate", realms.PostAuthenticate())
+    app.add_route("/account", account.Account(pages, db, clock))
+    app.add_route(
+        "/login/change-password", account.ChangePassword(pages, db, clock, settings)
+    )
+    app.add_route(
+        "/login/register-phone", mfa.RegisterFactor(pages, db, clock, services.envelope)
+    )
+
+    # The issuing use case is shared with the admin API (models.issue).
+    issue_service = IssueService(services)
+    issue = codes.IssueCode(pages, db, services.envelope, settings, issue_service)
+    status = code_status.CodeStatus(pages, db, clock, ExpireService(db, clock))
+    app.add_route("/codes", codes.CodesIndex())
+    app.add_route("/codes/issue", issue)
+    app.add_route("/codes/bulk-issue", bulk.BulkIssue(pages, db, services.envelope))
+    app.add_route("/codes/batch-issue", bulk.BatchIssue(issue_service))
+    app.add_route("/codes/status", status)
+    app.add_route("/codes/{code_uuid}", status, suffix="code")
+    app.add_route("/codes/{code_uuid}/expire", status, suffix="expire")
+    app.add_static_route("/static", STATIC)
     return app
 
 

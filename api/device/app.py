@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import falcon
 
 from api.common.auth import ApiKeyAuth, Firewall, RateLimit, install_handlers
@@ -10,15 +12,18 @@ from api.device.certificate import CertificateResource
 from api.device.chaff import Chaff
 from api.device.jwks import AllJwksResource, RealmJwksResource
 from api.device.openapi import OpenApiResource
+from api.device.user_report import UserReportResource
 from api.device.verify import VerifyResource
 from models.certificate import CertificateSigners, Certifier
+from models.issue import IssueService
 from models.services import Services
 from models.tokens import TokenKeys
+from models.user_report import UserReports
 from models.verify import Verifier
 
 
-def create_app(services: Services) -> falcon.App:
-    """Build the apiserver app around ``services``."""
+def create_app(services: Services, issuer: IssueService | None = None) -> falcon.App:
+    """Build the apiserver app around ``services`` (tests may pass ``issuer``)."""
     settings = services.settings
     # Order (protocol §2.5): key -> realm firewall -> chaff -> rate limit, so
     # chaff needs a valid key and allowed IP but never spends rate-limit tokens.
@@ -44,6 +49,16 @@ def create_app(services: Services) -> falcon.App:
         VerifyResource(services.db, verifier, settings.maintenance_mode),
     )
     app.add_route("/api/certificate", CertificateResource(services.db, certifier))
+    app.add_route(
+        "/api/user-report",
+        UserReportResource(
+            UserReports(
+                (lambda: issuer) if issuer else partial(IssueService, services)
+            ),
+            settings.maintenance_mode,
+            settings.dev_mode,
+        ),
+    )
     jwks_args = (services.db, services.keystore, services.cache)
     app.add_route("/jwks/{realm_id:int(min=0)}", RealmJwksResource(*jwks_args))
     app.add_route("/.well-known/jwks.json", AllJwksResource(*jwks_args))

@@ -37,6 +37,12 @@ class Recorder:
         self.errors = 0
         self.measuring = False
 
+    def merge(self, other: Recorder) -> None:
+        """Add another round's samples to this one."""
+        self.requests += other.requests
+        self.exchanges += other.exchanges
+        self.errors += other.errors
+
 
 async def drive_trivial(host, port, deadline, recorder: Recorder) -> None:
     """Loop GET /ping until ``deadline``."""

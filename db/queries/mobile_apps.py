@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import psycopg
+from psycopg.rows import class_row
+
+from db.rows import MOBILE_APP_COLUMNS, MobileApp
 
 
 def upsert_mobile_app(
@@ -31,3 +34,13 @@ def upsert_mobile_app(
             "sha": sha,
         },
     ).fetchone()[0]
+
+
+def list_realm_apps(conn: psycopg.Connection, realm_id: int) -> list[MobileApp]:
+    """Return a realm's live apps, oldest first (the redirector's "first" app)."""
+    with conn.cursor(row_factory=class_row(MobileApp)) as cur:
+        return cur.execute(
+            f"SELECT {MOBILE_APP_COLUMNS} FROM mobile_apps"  # noqa: S608 - constant
+            " WHERE realm_id = %(realm)s AND deleted_at IS NULL ORDER BY id",
+            {"realm": realm_id},
+        ).fetchall()

@@ -64,6 +64,9 @@ def test_health_fails_when_the_database_is_down(services):
 
 
 def test_ui_sets_a_strict_csp(services):
-    resp = falcon.testing.TestClient(ui_app(services)).simulate_get("/")
+    # Outside dev mode plain HTTP is redirected to HTTPS (ui-and-data §2.3).
+    resp = falcon.testing.TestClient(ui_app(services)).simulate_get(
+        "/", headers={"X-Forwarded-Proto": "https"}
+    )
     assert resp.status_code == 200
     assert "default-src 'self'" in resp.headers["Content-Security-Policy"]

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+import uuid
 
 import psycopg
 
@@ -8,7 +9,7 @@ from tests.support import make_env, with_dbname
 
 
 def test_concurrent_migrate_runs_apply_schema_once(pg_server_dsn, tmp_path):
-    name = f"encv_migrate_race_{tmp_path.name[-8:]}".lower().replace("-", "_")
+    name = f"encv_migrate_race_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(pg_server_dsn, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')

@@ -53,6 +53,20 @@ class Device:
     def verify(self, code, **body):
         return self.post("/api/verify", {"code": code, **body})
 
+    def in_maintenance(self) -> falcon.testing.TestClient:
+        """Return a client of the same app with server maintenance on."""
+        settings = dataclasses.replace(self.services.settings, maintenance_mode=True)
+        app = create_app(dataclasses.replace(self.services, settings=settings))
+        return falcon.testing.TestClient(app)
+
+    def post_garbage(self, client, path):
+        """POST a body that cannot bind, with the DEVICE key."""
+        return client.simulate_post(
+            path,
+            body=b"not json",
+            headers={"X-API-Key": self.api_key, "Content-Type": "text/plain"},
+        )
+
     def certificate(self, token, ekeyhmac, **body):
         return self.post(
             "/api/certificate", {"token": token, "ekeyhmac": ekeyhmac, **body}

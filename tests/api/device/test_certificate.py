@@ -323,3 +323,25 @@ def test_realm_jwks_routes(device):
     assert missing.status_code == 404
     assert missing.json["error"] == 'no realm exists for region "999999"'
     assert device.client.simulate_get("/jwks/abc").status_code == 404
+
+
+def test_a_database_failure_in_the_claim_is_a_500_without_code(device, monkeypatch):
+    import psycopg
+
+    import models.certificate
+
+    token = token_for(device)
+
+    def broken(conn, **kwargs):
+        raise psycopg.errors.SerializationFailure("could not serialize")
+
+    monkeypatch.setattr(models.certificate.claims_q, "claim_token", broken)
+    resp = device.certificate(token, EKEYHMAC)
+    assert resp.status_code == 500
+    assert resp.json == {
+        "error": "failed to claim token",
+        "errorCode": "",
+        "error_code": "",
+    }
+    monkeypatch.undo()
+    assert device.certificate(token, EKEYHMAC).status_code == 200

@@ -273,13 +273,7 @@ class TestUserReportLinkage:
 
 
 def test_server_maintenance_refuses_before_binding(device):
-    settings = dataclasses.replace(device.services.settings, maintenance_mode=True)
-    app = create_app(dataclasses.replace(device.services, settings=settings))
-    resp = falcon.testing.TestClient(app).simulate_post(
-        "/api/verify",
-        body=b"not json",
-        headers={"X-API-Key": device.api_key, "Content-Type": "text/plain"},
-    )
+    resp = device.post_garbage(device.in_maintenance(), "/api/verify")
     assert resp.status_code == 429
     assert resp.json == {
         "error": "server is read-only for maintenance",
@@ -362,3 +356,23 @@ def test_rate_limit_headers_and_429(device):
     third = client.simulate_post("/api/verify", json={"code": "1"}, headers=headers)
     assert third.status_code == 429 and third.text == "Too Many Requests\n"
     assert third.headers["Retry-After"] == third.headers["X-RateLimit-Reset"]
+
+
+def test_a_database_failure_is_an_internal_error_and_changes_nothing(
+    device, monkeypatch
+):
+    import psycopg
+
+    import models.verify
+
+    issued = device.issue()
+
+    def deadlock(conn, **kwargs):
+        conn.execute("UPDATE verification_codes SET claimed = true")
+        raise psycopg.errors.DeadlockDetected("deadlock detected")
+
+    monkeypatch.setattr(models.verify.claims_q, "claim_code", deadlock)
+    resp = device.verify(issued.code)
+    assert resp.status_code == 500 and resp.json["errorCode"] == "internal_server_error"
+    monkeypatch.undo()
+    assert device.verify(issued.code).status_code == 200

@@ -1,0 +1,1 @@
+"""One module per internal duty: its ops or assets, job and schedule."""

@@ -1,0 +1,110 @@
+"""Modeler: the abuse-prevention forecast and the claim-ratio model as assets."""
+
+from dagster import (
+    AssetExecutionContext,
+    AssetSpec,
+    MetadataValue,
+    Output,
+    asset,
+    define_asset_job,
+)
+
+from db.queries.realms import list_realms
+from models import locks, modeler
+from orchestration.gating import WORK_RETRY, duty_schedule
+from orchestration.resources import EncvResource
+
+realm_stats = AssetSpec(
+    "realm_stats",
+    description="Daily per-realm counters written by the request path (external).",
+    group_name="stats",
+)
+
+
+@asset(
+    deps=[realm_stats],
+    output_required=False,
+    retry_policy=WORK_RETRY,
+    group_name="modeler",
+)
+def realm_abuse_prevention_forecast(context: AssetExecutionContext, encv: EncvResource):
+    """Tomorrow's code issuance per realm, stored as its abuse-prevention limit.
+
+    A linear fit over the newest complete days of ``realm_stats.codes_issued``
+    (operations §4.1), rounded and clamped to [10, 20000].
+    """
+    if not encv.try_gate(locks.MODELER):
+        context.log.info("modelerLock held or too early: skipped")
+        return
+    today = encv.now().date()
+    results = []
+    with encv.connection() as conn:
+        for realm in list_realms(conn):
+            results.append(
+                modeler.forecast_realm(
+                    conn, realm, today=today, cache=encv.services.cache
+                )
+            )
+    rows = [vars(result) for result in results]
+    yield Output(
+        rows,
+        metadata={
+            "realms": len(rows),
+            "updated": sum(
+                1
+                for r in results
+                if r.limit is not None and r.limit != r.previous_limit
+            ),
+            "per_realm": MetadataValue.json(rows),
+        },
+    )
+
+
+@asset(
+    deps=[realm_stats],
+    output_required=False,
+    retry_policy=WORK_RETRY,
+    group_name="modeler",
+)
+def realm_claim_ratio_model(context: AssetExecutionContext, encv: EncvResource):
+    """Yesterday's codes-claimed ratio against its 30-day history, per realm.
+
+    Writes ``last_codes_claimed_ratio``, ``codes_claimed_ratio_mean`` and
+    ``codes_claimed_ratio_stddev`` (operations §4.2); the emailer reads them.
+    """
+    if not encv.try_gate(locks.MODELER):
+        context.log.info("modelerLock held or too early: skipped")
+        return
+    today = encv.now().date()
+    rows = []
+    with encv.connection() as conn:
+        for realm in list_realms(conn):
+            ratios = modeler.model_claim_ratio(
+                conn, realm, today=today, cache=encv.services.cache
+            )
+            rows.append(
+                {"realm_id": realm.id, "skipped": "not enough data"}
+                if ratios is None
+                else {
+                    "realm_id": realm.id,
+                    **vars(ratios),
+                    "anomalous": (not realm.is_e2e) and ratios.anomalous(),
+                }
+            )
+    yield Output(
+        rows,
+        metadata={
+            "realms": len(rows),
+            "anomalous": sum(1 for row in rows if row.get("anomalous")),
+            "per_realm": MetadataValue.json(rows),
+        },
+    )
+
+
+modeler_job = define_asset_job(
+    "modeler_job",
+    selection=[realm_abuse_prevention_forecast, realm_claim_ratio_model],
+    description="Rebuild the quota forecast and the claim-ratio model.",
+)
+
+modeler_schedule = duty_schedule("modeler_schedule", modeler_job, "0 */4 * * *")

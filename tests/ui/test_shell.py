@@ -1,0 +1,71 @@
+"""The shell: rate limits, HTTPS redirect, locale choice, method override."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import Catalogs
+
+
+@pytest.fixture
+def ui_env():
+    return {"DEV_MODE": "true", "RATE_LIMIT_TYPE": "memory", "RATE_LIMIT_TOKENS": "3"}
+
+
+def test_rate_limit_headers_and_429(browser):
+    for _ in range(3):
+        result = browser.get("/")
+        assert result.status_code == 200
+        assert result.headers["X-RateLimit-Limit"] == "3"
+    limited = browser.get("/")
+    assert limited.status_code == 429
+    assert "Retry-After" in limited.headers
+    # Health checks are outside the session stack and never limited.
+    assert browser.get("/health").status_code == 200
+
+
+def test_locale_choice():
+    catalogs = Catalogs()
+    assert catalogs.choose("es", None) == "es"
+    assert catalogs.choose("es-419", None) == "es"
+    assert catalogs.choose(None, "fr;q=0.9, es;q=0.8") == "es"
+    assert catalogs.choose(None, "es;q=0.1, en;q=0.9") == "en"
+    assert catalogs.choose(None, "es;q=bogus, ;;, en") == "en"
+    assert catalogs.choose("zz", "zz") == "en"
+
+
+def test_translation_falls_back_and_formats():
+    catalogs = Catalogs()
+    assert catalogs.translate("es", "mfa.notice-required", "R").startswith("R exige")
+    assert catalogs.translate("es", "no.such.id") == "no.such.id"
+
+
+def test_spanish_covers_every_case_worker_page_message():
+    catalogs = Catalogs()
+    english, spanish = catalogs.messages["en"], catalogs.messages["es"]
+    prefixes = ("login.", "mfa.", "nav.", "password.", "account.", "codes.")
+    assert {k for k in english if k.startswith(prefixes)} <= set(spanish)
+
+
+def test_unmatched_route_is_404(browser):
+    assert browser.get("/no/such/page").status_code == 404
+
+
+class TestProduction:
+    @pytest.fixture
+    def ui_env(self):
+        return {}
+
+    def test_plain_http_is_redirected_to_https(self, browser):
+        result = browser.get("/codes/issue?x=1")
+        assert result.status_code == 301
+        assert (
+            result.headers["Location"] == "https://falconframework.org/codes/issue?x=1"
+        )
+        assert browser.get("/health").status_code == 200
+
+    def test_https_gets_hsts_and_secure_cookie(self, browser):
+        result = browser.get("/", headers={"X-Forwarded-Proto": "https"})
+        assert result.status_code == 200
+        assert "max-age=315360000" in result.headers["Strict-Transport-Security"]
+        assert result.cookies["verification-server-session"].secure

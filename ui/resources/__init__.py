@@ -1,0 +1,1 @@
+"""Resources of the web UI, one route family per module."""

@@ -1,0 +1,98 @@
+"""``GET /account`` and ``/login/change-password``."""
+
+from __future__ import annotations
+
+import falcon
+
+from models import mfa, signin
+from ui.guards import signed_in
+from ui.middleware import form_value
+from ui.web import redirect
+
+
+def ago(delta_seconds: float) -> str:
+    """Return "N days/hours/minutes/seconds" the way §3.3 buckets them."""
+    if delta_seconds > 48 * 3600:
+        return f"{int(delta_seconds // 86400)} days"
+    if delta_seconds > 2 * 3600:
+        return f"{int(delta_seconds // 3600)} hours"
+    if delta_seconds > 120:
+        return f"{int(delta_seconds // 60)} minutes"
+    return f"{int(delta_seconds)} seconds"
+
+
+@falcon.before(signed_in)
+class Account:
+    """The signed-in person's own account page."""
+
+    def __init__(self, pages, db, clock):
+        self._pages = pages
+        self._db = db
+        self._clock = clock
+
+    def on_get(self, req, resp):
+        """Show name, email, verification, MFA and password age."""
+        user = req.context.user
+        with self._db.connection() as conn:
+            factors = mfa.list_factors(conn, user.id)
+        changed = signin.password_changed_at(user)
+        self._pages.render(
+            req,
+            resp,
+            "account/show.mako",
+            title="My account",
+            factors=factors,
+            password_age=ago((self._clock.now() - changed).total_seconds()),
+        )
+
+
+@falcon.before(signed_in)
+class ChangePassword:
+    """Change one's own password (current password required)."""
+
+    def __init__(self, pages, db, clock, settings):
+        self._pages = pages
+        self._db = db
+        self._clock = clock
+        self._ui = settings.ui
+
+    def on_get(self, req, resp):
+        """Render the form."""
+        self._render(req, resp)
+
+    def on_post(self, req, resp):
+        """Verify, validate and store the new password."""
+        ctx = req.context
+        now = self._clock.now()
+        try:
+            with self._db.connection() as conn:
+                signin.change_password(
+                    conn,
+                    self._ui,
+                    user=ctx.user,
+                    current=form_value(req, "current_password") or "",
+                    new=form_value(req, "password") or "",
+                    confirm=form_value(req, "password_confirm") or "",
+                    now=now,
+                )
+        except signin.SigninError as ex:
+            ctx.session.flash("error", str(ex))
+            return self._render(req, resp, status=422)
+        # The change revoked every older session, this one included: renew it.
+        ctx.session.sign_in(
+            ctx.user.id, ctx.user.email, now, ctx.session.data.get("mfa")
+        )
+        if ctx.membership is not None:
+            ctx.session.data["realm"] = ctx.membership.realm_id
+        ctx.session.flash("alert", "Successfully changed password.")
+        raise redirect("/login/post-authenticate")
+
+    def _render(self, req, resp, status: int = 200):
+        self._pages.render(
+            req,
+            resp,
+            "account/change_password.mako",
+            status=status,
+            title="Change password",
+            min_length=self._ui.password_min_length,
+        )

@@ -1,0 +1,159 @@
+"""Password reset and email verification by emailed links (§3.3)."""
+
+from __future__ import annotations
+
+from models import account_flows, mailer, memberships
+from models.account_tokens import TokenError
+from models.signin import SigninError
+from ui.middleware import form_value
+from ui.web import redirect
+
+
+def endpoint(req, configured: str) -> str:
+    """Return the public base URL for links in emails."""
+    return configured.rstrip("/") if configured else f"{req.scheme}://{req.netloc}"
+
+
+class ResetPassword:
+    """``/login/reset-password``: ask for a reset link."""
+
+    def __init__(self, pages, db, clock, settings):
+        self._pages = pages
+        self._db = db
+        self._clock = clock
+        self._ui = settings.ui
+
+    def on_get(self, req, resp):
+        """Render the email form."""
+        self._pages.render(req, resp, "login/reset_password.mako", title="Reset")
+
+    def on_post(self, req, resp):
+        """Mail a link when the address is known; never reveal if it is not."""
+        session = req.context.session
+        try:
+            with self._db.connection() as conn:
+                account_flows.request_password_reset(
+                    conn,
+                    self._ui,
+                    email=form_value(req, "email") or "",
+                    realm_id=session.data.get("realm"),
+                    endpoint=endpoint(req, self._ui.server_endpoint),
+                    now=self._clock.now(),
+                )
+        except mailer.MailError as ex:
+            session.flash("error", f"Failed to reset password: {ex}")
+            raise redirect("/login/reset-password") from ex
+        session.flash("alert", "Password reset email sent.")
+        raise redirect("/login/reset-password")
+
+
+class ManageAccount:
+    """``/login/manage-account``: reset-password and verify-email modes."""
+
+    def __init__(self, pages, db, clock, settings):
+        self._pages = pages
+        self._db = db
+        self._clock = clock
+        self._ui = settings.ui
+
+    def on_get(self, req, resp):
+        """Show the reset form, apply a verify link, or offer verification."""
+        mode, token = req.get_param("mode"), req.get_param("oobCode")
+        if mode == "resetPassword":
+            return self._reset_form(req, resp, token)
+        if mode in ("verifyEmail", "recoverEmail") and token:
+            return self._apply_verification(req, token)
+        if mode == "verifyEmail" and req.context.user is not None:
+            return self._verify_prompt(req, resp)
+        raise redirect("/")
+
+    def on_post(self, req, resp):
+        """Set a new password with a token, or send a verification email."""
+        mode, token = req.get_param("mode"), req.get_param("oobCode")
+        session = req.context.session
+        if mode == "resetPassword":
+            try:
+                with self._db.connection() as conn:
+                    account_flows.reset_password(
+                        conn,
+                        self._ui,
+                        token=token or "",
+                        password=form_value(req, "password") or "",
+                        now=self._clock.now(),
+                    )
+            except SigninError as ex:
+                session.flash("error", f"Select password failed: {ex}")
+                return self._reset_form(req, resp, token, status=422)
+            except TokenError as ex:
+                session.flash("error", f"Failed to change password: {ex}")
+                return self._reset_form(req, resp, token, status=422)
+            session.flash("alert", "Successfully selected new password.")
+            raise redirect("/")
+        if mode == "verifyEmail" and req.context.user is not None:
+            return self._send_verification(req)
+        raise redirect("/")
+
+    def _reset_form(self, req, resp, token, status: int = 200):
+        email, problem = None, None
+        if not token:
+            problem = "Missing password reset token."
+        else:
+            try:
+                with self._db.connection() as conn:
+                    email = account_flows.reset_email(conn, token, self._clock.now())
+            except TokenError as ex:
+                problem = f"Failed to verify password reset token: {ex}"
+        self._pages.render(
+            req,
+            resp,
+            "login/choose_password.mako",
+            status=status,
+            title="Choose a password",
+            email=email,
+            problem=problem,
+            token=token or "",
+            min_length=self._ui.password_min_length,
+        )
+
+    def _apply_verification(self, req, token):
+        session = req.context.session
+        try:
+            with self._db.connection() as conn:
+                account_flows.verify_email(conn, token, self._clock.now())
+        except TokenError as ex:
+            session.flash("error", f"Failed to verify email: {ex}")
+            raise redirect("/") from ex
+        session.flash("alert", "Email address verified.")
+        raise redirect("/")
+
+    def _verify_prompt(self, req, resp):
+        ctx = req.context
+        ctx.session.data["email_prompted"] = True
+        required = (
+            ctx.realm is not None
+            and ctx.realm.email_verified_mode == memberships.MODE_REQUIRED
+        )
+        self._pages.render(
+            req, resp, "login/verify_email.mako", title="Verify", required=required
+        )
+
+    def _send_verification(self, req):
+        ctx = req.context
+        if ctx.realm is None:
+            ctx.session.flash("error", "Please select a realm to continue.")
+            raise redirect("/login/select-realm")
+        try:
+            with self._db.connection() as conn:
+                account_flows.send_verification(
+                    conn,
+                    self._ui,
+                    user_id=ctx.user.id,
+                    realm=ctx.realm,
+                    endpoint=endpoint(req, self._ui.server_endpoint),
+                    now=self._clock.now(),
+                )
+        except mailer.MailError as ex:
+            ctx.session.flash("error", f"Failed to send verification email: {ex}")
+            raise redirect("/login/manage-account?mode=verifyEmail") from ex
+        ctx.session.flash("alert", "Verification email sent.")
+        raise redirect("/login/manage-account?mode=verifyEmail")

@@ -1,0 +1,69 @@
+"""Realm choice: ``/login/select-realm`` and ``/login/post-authenticate``."""
+
+from __future__ import annotations
+
+import falcon
+
+from models import memberships
+from ui.guards import signed_in
+from ui.middleware import form_value
+from ui.web import redirect
+
+
+def _choose(session, realm_id: int) -> None:
+    # A new realm means new prompts and a new welcome message (§2.1, §10.7).
+    session.data["realm"] = realm_id
+    for key in ("mfa_prompted", "welcome", "email_prompted"):
+        session.data.pop(key, None)
+
+
+@falcon.before(signed_in)
+class SelectRealm:
+    """Pick the realm to work in (auto-picked when there is only one)."""
+
+    def __init__(self, pages):
+        self._pages = pages
+
+    def on_get(self, req, resp):
+        """Route by the number of memberships (§3.3)."""
+        ctx = req.context
+        if not ctx.memberships and ctx.user.system_admin:
+            raise redirect("/admin")
+        if len(ctx.memberships) == 1:
+            only = ctx.memberships[0]
+            if ctx.session.data.get("realm") != only.realm_id:
+                ctx.session.clear_flashes()
+                _choose(ctx.session, only.realm_id)
+            raise redirect("/login/post-authenticate")
+        self._render(req, resp)
+
+    def on_post(self, req, resp):
+        """Store the chosen realm if the user is a member of it."""
+        ctx = req.context
+        raw = form_value(req, "realm") or ""
+        chosen = memberships.find(ctx.memberships, int(raw) if raw.isdigit() else 0)
+        if chosen is None:
+            ctx.session.flash("error", "Invalid realm selection.")
+            return self._render(req, resp, status=422)
+        _choose(ctx.session, chosen.realm_id)
+        raise redirect("/login/post-authenticate")
+
+    def _render(self, req, resp, status: int = 200):
+        self._pages.render(
+            req, resp, "login/select_realm.mako", status=status, title="Select realm"
+        )
+
+
+@falcon.before(signed_in)
+class PostAuthenticate:
+    """Send a member to the first page their permissions allow."""
+
+    def on_get(self, req, resp):
+        """Redirect to the landing page (or to realm selection)."""
+        membership = req.context.membership
+        if membership is None:
+            req.context.session.flash("error", "Please select a realm to continue.")
+            raise redirect("/login/select-realm")
+        raise redirect(memberships.landing_path(membership.permissions))
+
+    on_post = on_put = on_patch = on_get

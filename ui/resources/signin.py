@@ -1,0 +1,192 @@
+"""Sign-in: ``GET /``, ``POST /session``, ``GET /login``, ``GET /signout``."""
+
+from __future__ import annotations
+
+import falcon
+
+from models import signin
+from models.firebase_auth import FirebaseTokenError
+from ui.guards import signed_in
+from ui.middleware import form_value
+from ui.web import redirect, wants_json
+
+REAUTH_REDIR = "login/register-phone"
+PENDING_SECONDS = 300  # the TOTP step must follow the password within 5 minutes
+
+
+def _field(req: falcon.Request, name: str) -> str:
+    if req.content_type and req.content_type.startswith(falcon.MEDIA_JSON):
+        return str(req.get_media(default_when_empty={}).get(name) or "")
+    return form_value(req, name) or ""
+
+
+class Home:
+    """``GET /``: the sign-in form, or onwards when already signed in."""
+
+    def __init__(self, pages, provider: str, firebase_config: dict):
+        self._pages = pages
+        self._provider = provider
+        self._firebase = firebase_config
+
+    def on_get(self, req, resp):
+        """Render the sign-in page or send a signed-in user onwards."""
+        if req.context.user is not None:
+            raise redirect("/login/post-authenticate")
+        self._pages.render(
+            req,
+            resp,
+            "login/signin.mako",
+            title="Sign in",
+            provider=self._provider,
+            firebase=self._firebase,
+            reauth_email=None,
+        )
+
+
+@falcon.before(signed_in)
+class Reauth:
+    """``GET /login?redir=login/register-phone``: sign in again for MFA changes."""
+
+    def __init__(self, pages, provider: str, firebase_config: dict):
+        self._pages = pages
+        self._provider = provider
+        self._firebase = firebase_config
+
+    def on_get(self, req, resp):
+        """Render the refresh-authentication form."""
+        if req.context.user is None or req.get_param("redir") != REAUTH_REDIR:
+            raise redirect("/")
+        req.context.session.flash(
+            "alert",
+            "This operation is sensitive and requires recent authentication. "
+            "Please sign-in again.",
+        )
+        self._pages.render(
+            req,
+            resp,
+            "login/signin.mako",
+            title="Sign in",
+            provider=self._provider,
+            firebase=self._firebase,
+            reauth_email=req.context.user.email,
+        )
+
+
+class SessionCreate:
+    """``POST /session``: the only endpoint that creates a signed-in session."""
+
+    def __init__(self, pages, db, clock, settings, envelope, verifier=None):
+        self._pages = pages
+        self._db = db
+        self._clock = clock
+        self._ui = settings.ui
+        self._envelope = envelope
+        self._verifier = verifier
+
+    def on_post(self, req, resp):
+        """Check credentials (and TOTP), then start the session."""
+        session, now = req.context.session, self._clock.now()
+        try:
+            with self._db.connection() as conn:
+                if self._verifier is not None:
+                    user, mfa_done = self._firebase(conn, req, now), None
+                elif _field(req, "totp"):
+                    user, mfa_done = self._totp_step(conn, req, now), True
+                else:
+                    result = signin.check_password(
+                        conn,
+                        self._ui,
+                        self._envelope,
+                        email=_field(req, "email"),
+                        password=_field(req, "password"),
+                        now=now,
+                    )
+                    if result.needs_totp:
+                        return self._ask_totp(req, resp, result.user, now)
+                    user, mfa_done = result.user, False
+        except (signin.SigninError, FirebaseTokenError) as ex:
+            return self._failed(req, resp, str(ex))
+        session.data.pop("pending", None)
+        mfa = mfa_done if mfa_done is not None else session.data.pop("fb_mfa", False)
+        session.sign_in(user.id, user.email, now, mfa=bool(mfa))
+        target = (
+            "/" + REAUTH_REDIR
+            if _field(req, "redir") == REAUTH_REDIR
+            else "/login/select-realm"
+        )
+        if wants_json(req):
+            resp.media = {"ok": True, "redirect": target}
+            return None
+        raise redirect(target)
+
+    def _firebase(self, conn, req, now):
+        identity = self._verifier.verify(_field(req, "idToken"), now)
+        user = signin.get_user_by_email(conn, identity.email)
+        if user is None:
+            raise signin.SigninError(signin.SIGNIN_FAILED)
+        req.context.session.data["fb_mfa"] = identity.mfa
+        return user
+
+    def _totp_step(self, conn, req, now):
+        pending = req.context.session.data.get("pending") or {}
+        if not pending or now.timestamp() - pending.get("at", 0) > PENDING_SECONDS:
+            raise signin.SigninError(signin.SIGNIN_FAILED)
+        return signin.check_totp(
+            conn,
+            self._ui,
+            self._envelope,
+            user_id=pending["uid"],
+            code=_field(req, "totp"),
+            now=now,
+        )
+
+    def _ask_totp(self, req, resp, user, now):
+        req.context.session.data["pending"] = {
+            "uid": user.id,
+            "at": int(now.timestamp()),
+        }
+        if wants_json(req):
+            resp.media = {"ok": False, "totp": True}
+            return
+        self._pages.render(
+            req,
+            resp,
+            "login/totp.mako",
+            title="Sign in",
+            redir=_field(req, "redir"),
+        )
+
+    def _failed(self, req, resp, message: str):
+        req.context.session.data.pop("pending", None)
+        if wants_json(req):
+            resp.status = falcon.HTTP_401
+            resp.media = {"error": message}
+            return
+        req.context.session.flash("error", message)
+        self._pages.render(
+            req,
+            resp,
+            "login/signin.mako",
+            status=401,
+            title="Sign in",
+            provider="firebase" if self._verifier is not None else "local",
+            firebase={},
+            reauth_email=None,
+        )
+
+
+class SignOut:
+    """``GET /signout``: revoke every session of the user and start over."""
+
+    def __init__(self, db, clock):
+        self._db = db
+        self._clock = clock
+
+    def on_get(self, req, resp):
+        """Revoke, wipe the session (flashes survive) and go to ``/``."""
+        user = req.context.user
+        if user is not None:
+            with self._db.connection() as conn:
+                signin.sign_out(conn, user.id, self._clock.now())
+        req.context.session.sign_out()
+        raise redirect("/")

@@ -1,0 +1,92 @@
+"""Rendering helpers shared by every UI resource."""
+
+from __future__ import annotations
+
+import falcon
+
+from models.rbac import Permission
+from ui.i18n import RTL, Catalogs
+
+SERVER_NAME = "Exposure Notifications Verification Server"
+
+
+def wants_html(req: falcon.Request) -> bool:
+    """Say whether the client asked for HTML (Accept or Content-Type, §0)."""
+    items = (req.get_header("Accept") or "").split(",") + (
+        req.get_header("Content-Type") or ""
+    ).split(",")
+    return any(item.startswith("text/html") for item in items)
+
+
+def wants_json(req: falcon.Request) -> bool:
+    """Say whether the client speaks JSON and not HTML."""
+    if wants_html(req):
+        return False
+    items = (req.get_header("Accept") or "").split(",") + (
+        req.get_header("Content-Type") or ""
+    ).split(",")
+    return any(item.startswith("application/json") for item in items)
+
+
+def redirect(location: str) -> falcon.HTTPSeeOther:
+    """Return the 303 every successful mutation answers with."""
+    return falcon.HTTPSeeOther(location)
+
+
+class Pages:
+    """Render Mako templates with the globals every page needs."""
+
+    def __init__(self, lookup, catalogs: Catalogs, system_notice: str = ""):
+        self._lookup = lookup
+        self.catalogs = catalogs
+        self._notice = system_notice
+
+    def context(self, req: falcon.Request) -> dict:
+        """Return the template globals of the current request."""
+        ctx = req.context
+        locale = getattr(ctx, "locale", "en")
+        session = getattr(ctx, "session", None)
+        membership = getattr(ctx, "membership", None)
+        perms = membership.permissions if membership else 0
+
+        def t(message_id: str, *args) -> str:
+            return self.catalogs.translate(locale, message_id, *args)
+
+        def can(permission: Permission) -> bool:
+            return bool(perms & permission)
+
+        return {
+            "t": t,
+            "can": can,
+            "P": Permission,
+            "locale": locale,
+            "lang": locale.split("_")[0],
+            "direction": "rtl" if locale.split("_")[0] in RTL else "ltr",
+            "server": SERVER_NAME,
+            "system_notice": self._notice,
+            "path": req.path,
+            "csrf": session.masked_csrf() if session else "",
+            "flashes": session.take_flashes() if session else {},
+            "user": getattr(ctx, "user", None),
+            "membership": membership,
+            "realm": getattr(ctx, "realm", None),
+            "memberships": getattr(ctx, "memberships", []),
+            "disabled_controls": False,
+        }
+
+    def render(
+        self,
+        req: falcon.Request,
+        resp: falcon.Response,
+        template: str,
+        *,
+        status: int = 200,
+        **values,
+    ) -> None:
+        """Render ``template`` into ``resp`` as HTML."""
+        variables = self.context(req)
+        variables.setdefault("title", "")
+        variables.update(values)
+        resp.status = status
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = self._lookup.get_template(template).render(**variables)

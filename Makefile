@@ -25,6 +25,8 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
+	@command -v wrk >/dev/null || (test "$$(id -u)" = 0 && apt-get install -y -q wrk >/dev/null) \
+		|| echo "warning: wrk not found; the issue benchmark needs it"
 	$(BIN)/python -m bench.run
 
 clean:

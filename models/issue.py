@@ -3,10 +3,10 @@
 Three callers share it: the admin API (``Issuer.for_api_key``), the web UI
 (``Issuer.for_user``) and self-initiated user reports
 (``Issuer.for_user_report``). A call validates (``models.issue_rules``),
-takes the realm's daily quota, then writes the code together with its stat
-event and audit entry. With a phone, the code, the SMS send and the stat
-event share one transaction: a failed SMS rolls the code back and only the
-provider-error counter is kept.
+takes the realm's daily quota, then writes the code together with its
+counters and audit entry in one statement. With a phone, the code, the SMS
+send and the counters share one transaction: a failed SMS removes the code
+and only the provider-error counter is kept.
 
 Example::
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -50,7 +49,7 @@ from models.services import Services
 log = logging.getLogger(__name__)
 
 __all__ = ["BATCH_LIMIT", "IssueRequest", "IssueResult", "IssueService", "Issuer"]
-__all__ += ["batch_wire", "check_maintenance", "fold_pending_stats", "rfc1123"]
+__all__ += ["batch_wire", "check_maintenance", "rfc1123"]
 
 PHONE_HMAC = "phone_number_database_hmac"
 NONCE_BYTES = 256
@@ -86,11 +85,7 @@ def _generate_failed() -> DomainError:
 
 
 class IssueService:
-    """Issue codes for one process; build once and share across threads.
-
-    ``fold_every`` is how often (seconds) this process folds pending stat
-    events into the counter tables after issuing; 0 folds every time.
-    """
+    """Issue codes for one process; build once and share across threads."""
 
     def __init__(
         self,
@@ -98,7 +93,6 @@ class IssueService:
         sms_client: sms.SmsClient | None = None,
         quota: RealmQuota | None = None,
         *,
-        fold_every: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         code_source: Callable[[Realm], tuple[str, str]] | None = None,
     ):
@@ -106,9 +100,6 @@ class IssueService:
         cfg = services.settings.codes
         self._sms = sms_client or sms.SmsClient(cfg.sms_api_base_url, cfg.sms_timeout)
         self._quota = quota or build_quota(services)
-        self._fold_every = fold_every
-        self._last_fold = float("-inf")
-        self._fold_lock = threading.Lock()
         self._sleep = sleep
         self._new_codes = code_source or _random_codes
 
@@ -123,9 +114,8 @@ class IssueService:
             if plan.phone:
                 self._deliver(conn, realm, issuer, [item], now)
             else:
-                # One statement: the code, its stat event and audit entry.
+                # One statement: the code, its counters and audit entry.
                 self._write(conn, realm, issuer, [item], now)
-            self._fold_if_due(conn)
         if item.duplicate_report:
             return IssueResult(duplicate_report=True, quota=decision)
         if item.error is not None:
@@ -149,7 +139,6 @@ class IssueService:
                 self._deliver(conn, realm, issuer, live, now)
             elif live:
                 self._write(conn, realm, issuer, live, now)
-            self._fold_if_due(conn)
         results: list[IssueResult | DomainError] = []
         for item in staged:
             if isinstance(item, DomainError):
@@ -303,7 +292,7 @@ class IssueService:
             long_expires_at=now + dt.timedelta(seconds=plan.long_ttl),
             external_issuer_id=plan.external_issuer_id,
             user_report_id=item.report_id,
-            # With a phone, the stat event waits for the SMS outcome.
+            # With a phone, counting waits for the SMS outcome.
             record=not plan.phone,
         )
 
@@ -372,18 +361,6 @@ class IssueService:
             now=now,
         )
 
-    def _fold_if_due(self, conn) -> None:
-        """Fold pending stat events now and then (stats lag ~fold_every s)."""
-        mono = time.monotonic()
-        with self._fold_lock:
-            if mono - self._last_fold < self._fold_every:
-                return
-            self._last_fold = mono
-        try:
-            stats_q.fold_issue_events(conn)
-        except Exception:  # the events stay and the next fold takes them
-            log.warning("could not fold issue stats", exc_info=True)
-
     @staticmethod
     def _result(item: _Item, now, decision: Decision | None) -> IssueResult:
         plan = item.plan
@@ -396,8 +373,3 @@ class IssueService:
             phone=plan.phone if plan.only_generate_sms else "",
             quota=decision,
         )
-
-
-def fold_pending_stats(conn) -> int:
-    """Fold every pending issue stat event (call before reading the counters)."""
-    return stats_q.fold_issue_events(conn)

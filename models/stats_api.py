@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from db.cache import Cache
 from db.pool import ConnectionSource
 from db.queries import stats_read as q
-from db.queries.issue_stats import fold_issue_events
 from models import stats_rows as rows_fmt
 from models.clock import Clock
 from models.errors import DomainError
@@ -61,8 +60,6 @@ class StatsReports:
             today = self._clock.now().astimezone(dt.UTC).date()
             days = [today - dt.timedelta(days=n) for n in range(DAYS)]  # newest first
             with self._db.connection() as conn:
-                # Issue counters arrive as events; count them all before reading.
-                fold_issue_events(conn)
                 report = builder(conn, realm_id, days, object_id)
             return {"json": report.json, "csv": report.csv, "name": report.name}
 

@@ -173,6 +173,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-codes", type=int, default=10_000)
+    parser.add_argument(
+        "--gunicorn-args",
+        default="",
+        help='extra gunicorn flags for both apps, e.g. "--worker-class gthread"',
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -182,6 +187,7 @@ def main(argv: list[str] | None = None) -> dict:
         "cpus": os.cpu_count(),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "workers": args.workers,
+        "gunicorn_args": args.gunicorn_args,
         "seconds": args.seconds,
         "runs": [],
     }
@@ -193,6 +199,8 @@ def main(argv: list[str] | None = None) -> dict:
             "RATE_LIMIT_TYPE": "noop",
             "ENCV_LOG_LEVEL": "WARNING",
             "ENCV_DATA_DIR": tempfile.mkdtemp(prefix="encv-bench-"),
+            # Gunicorn reads these after its config file, for both apps alike.
+            "GUNICORN_CMD_ARGS": args.gunicorn_args,
         }
         targets = (
             ("trivial", "bench.exchange.trivial:get_app()", "/ping", "GET", ""),
@@ -246,7 +254,8 @@ def render(report: dict) -> str:
     lines = [
         f"# Code issuance benchmark ({report['date']})",
         "",
-        f"gunicorn {report['workers']} sync workers, {report['cpus']} CPUs shared"
+        f"gunicorn {report['workers']} workers"
+        f" {report['gunicorn_args'] or '(sync)'}, {report['cpus']} CPUs shared"
         f" with PostgreSQL and wrk (1-minute load average at start:"
         f" {report['load_average_1m']}); {report['seconds']} s per run. One"
         f" INSERT + COMMIT on one connection took {report['commit_latency_ms']} ms"

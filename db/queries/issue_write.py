@@ -1,4 +1,4 @@
-"""The issue path's writes: codes, their stat events and audit entries.
+"""The issue path's writes: codes, their stats counters and audit entries.
 
 Each call is ONE statement (data-modifying CTEs), because round trips
 dominate the cost of issuing: a batch of ten codes is a single statement.
@@ -29,7 +29,7 @@ class CodeInput:
     long_expires_at: dt.datetime
     external_issuer_id: str
     user_report_id: int | None
-    record: bool  # write the stat event and audit entry now
+    record: bool  # count and audit it now
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,36 @@ class Issuing:
     now: dt.datetime
 
 
-_EVENTS_AND_AUDIT = """
-ev AS (
-  INSERT INTO issue_stat_events
-    (date, realm_id, authorized_app_id, user_id, external_issuer_id, user_report)
-  SELECT %(day)s, %(realm_id)s, %(app_id)s, %(user_id)s, r.external, r.ur
-  FROM {rows} r WHERE r.record
+_COUNTERS_AND_AUDIT = """
+realm_c AS (
+  INSERT INTO realm_stats (date, realm_id, codes_issued, user_reports_issued)
+  SELECT %(day)s, %(realm_id)s, count(*), count(*) FILTER (WHERE r.ur)
+  FROM {rows} r WHERE r.record HAVING count(*) > 0
+  ON CONFLICT (date, realm_id) DO UPDATE SET
+    codes_issued = realm_stats.codes_issued + EXCLUDED.codes_issued,
+    user_reports_issued = realm_stats.user_reports_issued
+      + EXCLUDED.user_reports_issued
+),
+app_c AS (
+  INSERT INTO authorized_app_stats (date, authorized_app_id, codes_issued)
+  SELECT %(day)s, %(app_id)s, count(*) FROM {rows} r
+  WHERE r.record AND %(app_id)s::integer IS NOT NULL HAVING count(*) > 0
+  ON CONFLICT (date, authorized_app_id) DO UPDATE SET
+    codes_issued = authorized_app_stats.codes_issued + EXCLUDED.codes_issued
+),
+user_c AS (
+  INSERT INTO user_stats (date, realm_id, user_id, codes_issued)
+  SELECT %(day)s, %(realm_id)s, %(user_id)s, count(*) FROM {rows} r
+  WHERE r.record AND %(user_id)s::integer IS NOT NULL HAVING count(*) > 0
+  ON CONFLICT (date, realm_id, user_id) DO UPDATE SET
+    codes_issued = user_stats.codes_issued + EXCLUDED.codes_issued
+),
+issuer_c AS (
+  INSERT INTO external_issuer_stats (date, realm_id, issuer_id, codes_issued)
+  SELECT %(day)s, %(realm_id)s, r.external, count(*) FROM {rows} r
+  WHERE r.record AND r.external <> '' GROUP BY r.external
+  ON CONFLICT (date, issuer_id, realm_id) DO UPDATE SET
+    codes_issued = external_issuer_stats.codes_issued + EXCLUDED.codes_issued
 ),
 au AS (
   INSERT INTO audit_entries
@@ -89,7 +113,7 @@ matched AS (
   FROM ins JOIN input i ON i.code = ins.code
 ),
 """
-    + _EVENTS_AND_AUDIT.format(rows="matched")
+    + _COUNTERS_AND_AUDIT.format(rows="matched")
     + "SELECT ord, id, uuid FROM matched"
 )
 
@@ -101,7 +125,7 @@ WITH picked AS (
   FROM verification_codes c WHERE c.id = ANY(%(ids)s)
 ),
 """
-    + _EVENTS_AND_AUDIT.format(rows="picked")
+    + _COUNTERS_AND_AUDIT.format(rows="picked")
     + "SELECT count(*) FROM picked"
 )
 
@@ -146,7 +170,7 @@ def insert_codes(
 
 
 def record_issued(conn: psycopg.Connection, issuing: Issuing, ids: list[int]) -> int:
-    """Write the stat events and audit entries of codes stored earlier."""
+    """Count codes stored earlier (their SMS went out) and audit them."""
     if not ids:
         return 0
     return conn.execute(_RECORD, {**_params(issuing), "ids": ids}).fetchone()[0]

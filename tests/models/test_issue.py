@@ -33,7 +33,7 @@ def fake_sms():
 @pytest.fixture
 def issuer_svc(services, fake_sms):
     client = sms.SmsClient(fake_sms.url, timeout=0.5)
-    yield IssueService(services, sms_client=client, fold_every=0)
+    yield IssueService(services, sms_client=client)
     client.close()
 
 
@@ -409,9 +409,7 @@ def _quota_realm(conn, limit, factor=1.0):
 
 def test_quota_limits_codes_per_day(conn, services, fake_sms, admin):
     quota = RealmQuota(MemoryQuotaStore(), b"k")
-    svc = IssueService(
-        services, sms.SmsClient(fake_sms.url, 1), quota=quota, fold_every=0
-    )
+    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), quota=quota)
     realm = _quota_realm(conn, 3)
     for expected_remaining in (2, 1, 0):
         result = svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
@@ -424,9 +422,7 @@ def test_quota_limits_codes_per_day(conn, services, fake_sms, admin):
 
 def test_new_quota_limit_does_not_refill_the_bucket(conn, services, fake_sms, admin):
     quota = RealmQuota(MemoryQuotaStore(), b"k")
-    svc = IssueService(
-        services, sms.SmsClient(fake_sms.url, 1), quota=quota, fold_every=0
-    )
+    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), quota=quota)
     realm = _quota_realm(conn, 2)
     for _ in range(2):
         svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
@@ -443,9 +439,7 @@ def test_new_quota_limit_does_not_refill_the_bucket(conn, services, fake_sms, ad
 
 def test_quota_not_enforced_only_logs(conn, services, fake_sms, admin):
     quota = RealmQuota(MemoryQuotaStore(), b"k", enforce=False)
-    svc = IssueService(
-        services, sms.SmsClient(fake_sms.url, 1), quota=quota, fold_every=0
-    )
+    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), quota=quota)
     realm = _quota_realm(conn, 1)
     for _ in range(2):
         svc.issue(realm, admin, IssueRequest(test_type="confirmed"))
@@ -453,14 +447,13 @@ def test_quota_not_enforced_only_logs(conn, services, fake_sms, admin):
 
 
 def test_colliding_codes_are_regenerated(conn, services, fake_sms, realm, admin):
-    first = IssueService(services, sms.SmsClient(fake_sms.url, 1), fold_every=0)
+    first = IssueService(services, sms.SmsClient(fake_sms.url, 1))
     taken = first.issue(realm, admin, IssueRequest(test_type="confirmed"))
     supply = iter([(taken.code, "a" * 16), ("12345678", "b" * 16)])
     naps = []
     svc = IssueService(
         services,
         sms.SmsClient(fake_sms.url, 1),
-        fold_every=0,
         sleep=naps.append,
         code_source=lambda _realm: next(supply),
     )
@@ -488,17 +481,11 @@ def test_collisions_give_up_after_the_retry_budget(
     assert realm_codes(conn, realm.id) == 1
 
 
-def test_stat_events_fold_into_the_counters(conn, services, fake_sms, realm, admin):
-    from models.issue import fold_pending_stats
-
-    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1), fold_every=3600)
-    for _ in range(3):
-        svc.issue(
-            realm, admin, IssueRequest(test_type="negative", external_issuer_id="z")
-        )
-    # The first issue folded (nothing folded yet in this process); two wait.
-    assert count(conn, "SELECT count(*) FROM issue_stat_events") == 2
-    assert fold_pending_stats(conn) == 2
+def test_batch_counts_in_one_statement(conn, services, fake_sms, admin):
+    realm = realm_q.get_realm(conn, make_realm(conn, "Counted", allow_bulk_upload=True))
+    svc = IssueService(services, sms.SmsClient(fake_sms.url, 1))
+    requests = [IssueRequest(test_type="negative", external_issuer_id="z")] * 3
+    assert all(r.code for r in svc.issue_batch(realm, admin, requests))
     assert (
         count(
             conn,
@@ -512,6 +499,15 @@ def test_stat_events_fold_into_the_counters(conn, services, fake_sms, realm, adm
             conn,
             "SELECT codes_issued FROM external_issuer_stats WHERE realm_id=%(r)s",
             r=realm.id,
+        )
+        == 3
+    )
+    assert (
+        count(
+            conn,
+            "SELECT codes_issued FROM authorized_app_stats"
+            " WHERE authorized_app_id=%(a)s",
+            a=admin.app_id,
         )
         == 3
     )

@@ -63,7 +63,7 @@ def make_api(conn, services, fake_sms):
         stats_key, _ = make_key(conn, services, realm_id, KeyType.STATS, name="st")
         client = sms.SmsClient(fake_sms.url, timeout=0.5)
         clients.append(client)
-        issuer = IssueService(services, sms_client=client, fold_every=0)
+        issuer = IssueService(services, sms_client=client)
         test_client = falcon.testing.TestClient(create_app(services, issuer=issuer))
         return AdminApi(
             test_client, conn, services, realm_id, admin_key, stats_key, app_id

@@ -9,7 +9,6 @@ import psycopg
 import pytest
 
 from db.pool import SingleConnectionSource
-from models.issue import fold_pending_stats
 from models.services import build_services
 from tests.issuing import make_key, make_realm
 from tests.support import gunicorn, make_env
@@ -63,7 +62,6 @@ def test_parallel_issues_with_one_uuid_yield_one_code(fresh_db, settings):
         if status == 409
     )
     with psycopg.connect(fresh_db, autocommit=True) as conn:
-        fold_pending_stats(conn)
         codes = conn.execute(
             "SELECT count(*) FROM verification_codes WHERE uuid = %(u)s",
             {"u": client_uuid},

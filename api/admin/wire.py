@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import secrets
-
 import falcon
 
 from api.common.auth import rfc1123
-from api.common.binding import ANY, BOOL, NUMBER, STRING, BindError, bind
+from api.common.binding import ANY, BOOL, NUMBER, STRING
+from api.common.wire import bind_or_400, padding
 from db.ratelimit import Decision
-from models.errors import DomainError, ErrorCode
 from models.issue import IssueRequest
 
 ISSUE_FIELDS = {
@@ -27,22 +24,7 @@ ISSUE_FIELDS = {
 }
 UUID_FIELDS = {"uuid": STRING, "padding": ANY}
 
-
-def padding() -> str:
-    """Return base64 of 1024-2047 random bytes (protocol §1.3)."""
-    return base64.b64encode(
-        secrets.token_bytes(1024 + secrets.randbelow(1024))
-    ).decode()
-
-
-def bind_or_400(
-    req: falcon.Request, fields: dict, code: ErrorCode = ErrorCode.UNPARSABLE_REQUEST
-) -> dict:
-    """Bind the body; a binding failure is a 400 with ``code``."""
-    try:
-        return bind(req, fields)
-    except BindError as ex:
-        raise DomainError(str(ex), code) from None
+__all__ = ["ISSUE_FIELDS", "UUID_FIELDS", "bind_or_400", "issue_request", "padding"]
 
 
 def issue_request(body: dict) -> IssueRequest:

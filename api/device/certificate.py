@@ -5,7 +5,7 @@ from __future__ import annotations
 import falcon
 
 from api.common.binding import ANY, STRING
-from api.device.wire import bind_or, padding
+from api.common.wire import bind_or_400, padding
 from db.pool import ConnectionSource
 from models.apikeys import KeyType
 from models.certificate import Certifier
@@ -26,7 +26,7 @@ class CertificateResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Check the token and HMAC, claim the token, return the certificate."""
         # [PARITY] no maintenance check here, and binding errors are token_invalid.
-        body = bind_or(req, FIELDS, ErrorCode.TOKEN_INVALID)
+        body = bind_or_400(req, FIELDS, ErrorCode.TOKEN_INVALID)
         with self._db.connection() as conn:
             certificate = self._certifier.certify(
                 conn,

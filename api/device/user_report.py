@@ -7,7 +7,7 @@ import falcon
 from api.common.auth import rfc1123
 from api.common.binding import ANY, NUMBER, STRING
 from api.common.errors import internal_error
-from api.device.wire import bind_or, padding
+from api.common.wire import bind_or_400, padding
 from models.apikeys import KeyType
 from models.errors import DomainError, ErrorCode
 from models.user_report import UserReportRequest, UserReports
@@ -36,7 +36,7 @@ class UserReportResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Check, issue and answer with the short-code expiry."""
         ensure_not_in_maintenance(self._maintenance)
-        body = bind_or(req, FIELDS, ErrorCode.UNPARSABLE_REQUEST)
+        body = bind_or_400(req, FIELDS, ErrorCode.UNPARSABLE_REQUEST)
         request = UserReportRequest(
             symptom_date=body.get("symptomDate") or "",
             test_date=body.get("testDate") or "",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import falcon
 
 from api.common.binding import ANY, STRING, STRING_LIST
-from api.device.wire import bind_or, day, padding, without_empty
+from api.common.wire import bind_or_400, padding
+from api.device.wire import day, without_empty
 from db.pool import ConnectionSource
 from models.apikeys import KeyType
 from models.errors import ErrorCode
@@ -27,7 +28,7 @@ class VerifyResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Verify the code and return the token with its test metadata."""
         ensure_not_in_maintenance(self._maintenance)
-        body = bind_or(req, FIELDS, ErrorCode.UNPARSABLE_REQUEST)
+        body = bind_or_400(req, FIELDS, ErrorCode.UNPARSABLE_REQUEST)
         request = VerifyRequest(
             code=body.get("code") or "",
             accept=body.get("accept"),

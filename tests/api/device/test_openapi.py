@@ -9,13 +9,14 @@ import pytest
 from falcon.inspect import inspect_app
 
 from api.common.binding import parse_object
-from api.device import certificate, verify
+from api.device import certificate, user_report, verify
 from api.device.app import create_app
 from api.device.openapi import load_document
 
 REQUEST_FIELDS = {
     "/api/verify": verify.FIELDS,
     "/api/certificate": certificate.FIELDS,
+    "/api/user-report": user_report.FIELDS,
 }
 
 

@@ -100,3 +100,8 @@ def authenticate(
         return None
     hmacs = secrets.hmac_all(conn, "api_key_database_hmac", parts[0])
     return q.find_authorized_app(conn, hmacs, int(parts[1]))
+
+
+def record_use(conn: psycopg.Connection, app_id: int) -> None:
+    """Note that a key was used (coarse 15-minute steps, so hot keys rarely write)."""
+    q.touch_authorized_app(conn, app_id)

@@ -6,10 +6,12 @@ import secrets as pysecrets
 from dataclasses import asdict, dataclass
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from db.queries import apikeys as keys_q
 from db.queries import mobile_apps as apps_q
 from db.queries import realms as realms_q
+from db.queries import system as system_q
 from db.queries import users as users_q
 from models import audit
 from models.apikeys import KeyType, create_api_key, new_key_material
@@ -116,14 +118,16 @@ def bootstrap_demo(conn: psycopg.Connection, secrets: Secrets) -> DemoCredential
     """Create or refresh the demo realm; issue fresh keys and passwords."""
     with conn.transaction():
         # Two concurrent bootstraps must not both create the realm.
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('encv-bootstrap-demo'))")
+        system_q.advisory_xact_lock(conn, "encv-bootstrap-demo")
         realm = realms_q.get_realm_by_name(conn, DEMO_REALM)
         if realm is None:
-            realm_id = realms_q.insert_realm(conn, DEMO_REALM, **DEMO_SETTINGS)
-            conn.execute(
-                "UPDATE realms SET alternate_sms_templates ="
-                " jsonb_build_object('User Report', %(tpl)s::text) WHERE id = %(id)s",
-                {"tpl": ENX_USER_REPORT_TEMPLATE, "id": realm_id},
+            realm_id = realms_q.insert_realm(
+                conn,
+                DEMO_REALM,
+                **DEMO_SETTINGS,
+                alternate_sms_templates=Jsonb(
+                    {"User Report": ENX_USER_REPORT_TEMPLATE}
+                ),
             )
             audit.record(
                 conn,

@@ -6,6 +6,7 @@ import psycopg
 
 from db.keystore import KeyStore
 from db.queries import keys as q
+from db.queries import system as system_q
 from db.secrets import SecretStore
 
 TOKEN_KEY_RING = "system/token-signing"
@@ -18,7 +19,7 @@ def ensure_system_keys(
     """Create the token and certificate signing keys if absent; return what was made."""
     made = []
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('encv-system-keys'))")
+        system_q.advisory_xact_lock(conn, "encv-system-keys")
         if q.active_token_signing_key(conn) is None:
             version = keystore.create_key_version(conn, TOKEN_KEY_RING)
             q.insert_token_signing_key(conn, version, active=True)

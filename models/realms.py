@@ -58,3 +58,8 @@ def cached_realm(cache: Cache, db: ConnectionSource, realm_id: int) -> Realm | N
 def forget_realm(cache: Cache, realm_id: int) -> None:
     """Drop a realm from the cache after it changes."""
     cache.delete(f"realm:{realm_id}")
+
+
+def list_realms(conn) -> list[Realm]:
+    """Return every live realm ordered by id."""
+    return q.list_realms(conn)

@@ -10,6 +10,7 @@ import falcon
 
 from models.expiry import ExpireService
 from models.firebase_auth import FirebaseVerifier
+from models.health import database_ok
 from models.issue import IssueService
 from models.services import Services, build_services
 from models.settings import Settings
@@ -77,10 +78,7 @@ class Health:
 
     def on_get(self, req, resp):
         """Answer 200 when the database responds."""
-        try:
-            with self._db.connection() as conn:
-                conn.execute("SELECT 1")
-        except Exception:  # any failure means "not healthy"
+        if not database_ok(self._db):
             resp.status = 500
             resp.media = {"error": "Internal Server Error"}
             return

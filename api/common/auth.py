@@ -16,9 +16,8 @@ import falcon
 from api.common.errors import unauthorized
 from db.cache import BackendUnavailable, Cache
 from db.pool import ConnectionSource
-from db.queries.apikeys import touch_authorized_app
 from db.ratelimit import RateLimiter
-from models.apikeys import authenticate, realm_hint
+from models.apikeys import authenticate, realm_hint, record_use
 from models.network import client_ip, ip_allowed
 from models.realms import cached_realm
 from models.secrets import Secrets
@@ -81,7 +80,7 @@ class ApiKeyAuth:
             if app is None:
                 return None
             try:
-                touch_authorized_app(conn, app.id)
+                record_use(conn, app.id)
             except Exception:  # last-used is informational; never fail auth on it
                 log.warning("could not record API key use", exc_info=True)
         return {

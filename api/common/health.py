@@ -8,6 +8,7 @@ import falcon
 
 from api.common.errors import internal_error
 from db.pool import ConnectionSource
+from models.health import database_ok
 
 
 class HealthResource:
@@ -20,13 +21,10 @@ class HealthResource:
 
     def _db_ok(self, attempts: int) -> bool:
         for attempt in range(attempts):
-            try:
-                with self._db.connection() as conn:
-                    conn.execute("SELECT 1")
+            if database_ok(self._db):
                 return True
-            except Exception:  # any failure counts as "down"; we retry then report
-                if attempt < attempts - 1:
-                    time.sleep(0.2)
+            if attempt < attempts - 1:
+                time.sleep(0.2)
         return False
 
     def _redis_ok(self) -> bool:

@@ -53,3 +53,16 @@ def all_certificate_jwks(conn: psycopg.Connection, keystore: KeyStore) -> dict:
         for row in q.list_realm_signing_keys(conn)
     ]
     return {"keys": [{**key, "alg": "ES256", "use": "sig"} for key in keys]}
+
+
+JWKS_CACHE_SECONDS = 300.0
+
+
+def cached_realm_jwks(cache, db, keystore: KeyStore, realm_id: int) -> list:
+    """Return :func:`realm_jwks` through the cache (five minutes per realm)."""
+
+    def load() -> list:
+        with db.connection() as conn:
+            return realm_jwks(conn, keystore, realm_id)
+
+    return cache.fetch(f"jwks:realm:{realm_id}", JWKS_CACHE_SECONDS, load)

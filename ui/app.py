@@ -30,6 +30,7 @@ from ui.resources import (
     bulk,
     code_status,
     codes,
+    jwks,
     manage_account,
     mfa,
     realms,
@@ -138,6 +139,10 @@ def create_app(services: Services) -> falcon.App:
     provider = settings.ui.auth_provider
 
     app.add_route("/health", Health(db))
+    app.add_route(
+        "/jwks/{realm_id:int(min=0)}",
+        jwks.RealmJwks(db, services.keystore, services.cache),
+    )
     app.add_route("/", signin.Home(pages, provider, firebase))
     app.add_route(
         "/session",

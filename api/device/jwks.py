@@ -7,9 +7,7 @@ import falcon
 from db.cache import Cache
 from db.keystore import KeyStore
 from db.pool import ConnectionSource
-from models.jwks import all_certificate_jwks, realm_jwks
-
-JWKS_CACHE_SECONDS = 300.0
+from models.jwks import JWKS_CACHE_SECONDS, all_certificate_jwks, cached_realm_jwks
 
 
 class RealmJwksResource:
@@ -20,15 +18,9 @@ class RealmJwksResource:
         self._keystore = keystore
         self._cache = cache
 
-    def _load(self, realm_id: int) -> list:
-        with self._db.connection() as conn:
-            return realm_jwks(conn, self._keystore, realm_id)
-
     def on_get(self, req: falcon.Request, resp: falcon.Response, realm_id: int) -> None:
         """Return the keys, cached five minutes per realm."""
-        resp.media = self._cache.fetch(
-            f"jwks:realm:{realm_id}", JWKS_CACHE_SECONDS, lambda: self._load(realm_id)
-        )
+        resp.media = cached_realm_jwks(self._cache, self._db, self._keystore, realm_id)
 
 
 class AllJwksResource:

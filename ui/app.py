@@ -35,6 +35,7 @@ from ui.resources import (
     mfa,
     realms,
     signin,
+    webhooks,
 )
 from ui.web import Pages
 
@@ -139,6 +140,10 @@ def create_app(services: Services) -> falcon.App:
     provider = settings.ui.auth_provider
 
     app.add_route("/health", Health(db))
+    app.add_route(
+        "/webhooks/{realm_id:int(min=0)}/twilio",
+        webhooks.TwilioWebhook(db, services.envelope, clock),
+    )
     app.add_route(
         "/jwks/{realm_id:int(min=0)}",
         jwks.RealmJwks(db, services.keystore, services.cache),

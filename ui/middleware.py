@@ -19,7 +19,8 @@ from models import memberships, signin
 from models.sessions import COOKIE_NAME, CookieCodec, Session
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-BARE_PATHS = ("/static/", "/health", "/favicon.ico")
+# Machine endpoints (JWKS, provider webhooks) carry no session or CSRF token.
+BARE_PATHS = ("/static/", "/health", "/favicon.ico", "/jwks/", "/webhooks/")
 
 
 def bare(req: falcon.Request) -> bool:

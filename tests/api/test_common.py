@@ -147,3 +147,19 @@ def test_client_ip_vectors(remote, xff, expected):
 )
 def test_firewall_vectors(cidrs, ip, allowed):
     assert ip_allowed(cidrs, ip) is allowed
+
+
+def test_api_fails_closed_when_the_shared_limiter_is_down(services, keys):
+    import redis as redislib
+
+    from db.ratelimit import RedisRateLimiter
+
+    broken = redislib.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    services.limiter = RedisRateLimiter(broken, b"r" * 32, 5, 60)
+    app = device_app(services)
+    app.add_route("/api/probe", Protected())
+    resp = falcon.testing.TestClient(app).simulate_post(
+        "/api/probe", headers={"X-API-Key": keys[KeyType.DEVICE]}
+    )
+    assert resp.status_code == 500
+    assert resp.text == "Internal Server Error"

@@ -42,14 +42,25 @@ def request_password_reset(
     if user is None:
         return
     realm = _realm_for(conn, user.id, realm_id)
+    _mail_link(
+        conn,
+        ui,
+        user,
+        realm,
+        endpoint,
+        now,
+        account_tokens.RESET,
+        "reset_password",
+        "resetPassword",
+    )
+
+
+def _mail_link(conn, ui, user, realm, endpoint, now, purpose, template, mode) -> None:
+    """Issue a single-use token of ``purpose`` and mail its link."""
     transport = mailer.transport_for(conn, ui, realm)
     with conn.transaction():
-        token = account_tokens.issue(
-            conn, user_id=user.id, purpose=account_tokens.RESET, now=now
-        )
-        body = mailer.compose(
-            "reset_password", realm, _link(endpoint, "resetPassword", token)
-        )
+        token = account_tokens.issue(conn, user_id=user.id, purpose=purpose, now=now)
+        body = mailer.compose(template, realm, _link(endpoint, mode, token))
         # Sending inside the transaction: a failed send leaves no live token.
         mailer.send(transport, user.email, body)
 
@@ -65,13 +76,18 @@ def send_invite(
 ) -> None:
     """Mail an invitation (a set-your-password link) to an existing user."""
     user = users_q.get_user(conn, user_id)
-    transport = mailer.transport_for(conn, ui, realm)
-    with conn.transaction():
-        token = account_tokens.issue(
-            conn, user_id=user_id, purpose=account_tokens.INVITE, now=now
-        )
-        body = mailer.compose("invite", realm, _link(endpoint, "resetPassword", token))
-        mailer.send(transport, user.email, body)
+    # Invitation links are password-reset links with the invite wording.
+    _mail_link(
+        conn,
+        ui,
+        user,
+        realm,
+        endpoint,
+        now,
+        account_tokens.INVITE,
+        "invite",
+        "resetPassword",
+    )
 
 
 def reset_email(conn: psycopg.Connection, token: str, now: dt.datetime) -> str:
@@ -113,15 +129,17 @@ def send_verification(
 ) -> None:
     """Mail an email-verification link to the user."""
     user = users_q.get_user(conn, user_id)
-    transport = mailer.transport_for(conn, ui, realm)
-    with conn.transaction():
-        token = account_tokens.issue(
-            conn, user_id=user_id, purpose=account_tokens.VERIFY, now=now
-        )
-        body = mailer.compose(
-            "verify_email", realm, _link(endpoint, "verifyEmail", token)
-        )
-        mailer.send(transport, user.email, body)
+    _mail_link(
+        conn,
+        ui,
+        user,
+        realm,
+        endpoint,
+        now,
+        account_tokens.VERIFY,
+        "verify_email",
+        "verifyEmail",
+    )
 
 
 def verify_email(conn: psycopg.Connection, token: str, now: dt.datetime) -> None:

@@ -7,11 +7,10 @@ verification, MFA, then the permission bit. Failures answer 401 (never 403).
 
 from __future__ import annotations
 
-import ipaddress
-
 import falcon
 
 from models import memberships, signin
+from models.network import ip_allowed
 from models.rbac import Permission
 from ui.middleware import client_ip
 from ui.web import redirect, wants_json
@@ -35,22 +34,6 @@ def system_admin(req: falcon.Request, resp, resource, params) -> None:
     signed_in(req, resp, resource, params)
     if not req.context.user.system_admin:
         raise _unauthorized(req)
-
-
-def _firewall_allows(cidrs: list[str] | None, ip: str) -> bool:
-    if not cidrs:
-        return True
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    for cidr in cidrs:
-        try:
-            if address in ipaddress.ip_network(cidr, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
 
 
 class RealmGate:
@@ -81,7 +64,7 @@ class RealmGate:
         if status == "warn" and not session.data.get("pwd_warned"):
             session.data["pwd_warned"] = True
             session.flash("warning", signin.rotation_warning(left))
-        if not _firewall_allows(realm.allowed_cidrs_server, client_ip(req)):
+        if not ip_allowed(realm.allowed_cidrs_server, client_ip(req)):
             raise _unauthorized(req)
         self._email_gate(ctx, session)
         self._mfa_gate(ctx, session)

@@ -8,14 +8,16 @@ session; the rate limit keys on the identity when there is one.
 
 from __future__ import annotations
 
-import email.utils
+import datetime as dt
 import ipaddress
 import threading
 import time
 
 import falcon
 
-from models import memberships, signin
+from models import memberships, network, signin
+from models.issue_rules import rfc1123
+from models.network import strip_port
 from models.sessions import COOKIE_NAME, CookieCodec, Session
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -181,12 +183,13 @@ class Identity:
 
 def client_ip(req: falcon.Request) -> str:
     """Return the client IP: second-to-last X-Forwarded-For hop, else socket."""
-    hops = [hop.strip() for hop in (req.get_header("X-Forwarded-For") or "").split(",")]
-    ip = hops[-2] if len(hops) >= 2 else (req.remote_addr or "")
+    ip = strip_port(
+        network.client_ip(req.remote_addr, req.get_header("X-Forwarded-For"))
+    )
     try:
         return str(ipaddress.ip_address(ip))
     except ValueError:
-        return ip.rsplit(":", 1)[0]
+        return ip
 
 
 class RateLimit:
@@ -205,7 +208,7 @@ class RateLimit:
         decision = self._limiter.take("server:ratelimit", key)
         if not decision.limit:
             return
-        reset = email.utils.formatdate(decision.reset, usegmt=True)
+        reset = rfc1123(dt.datetime.fromtimestamp(decision.reset, dt.UTC))
         resp.set_header("X-RateLimit-Limit", str(decision.limit))
         resp.set_header("X-RateLimit-Remaining", str(decision.remaining))
         resp.set_header("X-RateLimit-Reset", reset)

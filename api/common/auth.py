@@ -7,7 +7,7 @@ Resources opt in with a class attribute ``api_key_types``.
 
 from __future__ import annotations
 
-import email.utils
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -18,6 +18,7 @@ from db.cache import BackendUnavailable, Cache
 from db.pool import ConnectionSource
 from db.ratelimit import RateLimiter
 from models.apikeys import authenticate, realm_hint, record_use
+from models.issue_rules import rfc1123 as format_rfc1123
 from models.network import client_ip, ip_allowed
 from models.realms import cached_realm
 from models.secrets import Secrets
@@ -63,7 +64,7 @@ def request_ip(req: falcon.Request) -> str:
 
 def rfc1123(timestamp: float) -> str:
     """Format Unix seconds as ``Mon, 02 Jan 2006 15:04:05 UTC``."""
-    return email.utils.formatdate(timestamp, usegmt=True).replace("GMT", "UTC")
+    return format_rfc1123(dt.datetime.fromtimestamp(timestamp, dt.UTC))
 
 
 class ApiKeyAuth:

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 import logging
-import os
-import secrets
 import urllib.error
 import urllib.request
 
 from api.common.jsonio import dumps
+from api.common.wire import padding
 from db.crypto import Envelope
 from db.rows import Realm
 from models.redirect import webhook_signature
 
 log = logging.getLogger(__name__)
-
-
-def _padding() -> str:
-    # Like every response of the original: 1024-2047 random bytes, b64std.
-    return base64.b64encode(os.urandom(1024 + secrets.randbelow(1024))).decode()
 
 
 class WebhookFailed(RuntimeError):
@@ -44,7 +37,7 @@ class WebhookSender:
 
     def send(self, realm: Realm, payload: dict) -> None:
         """Send ``payload``; raise WebhookFailed unless the webhook says 200."""
-        payload = {"padding": _padding(), **payload}
+        payload = {"padding": padding(), **payload}
         # Go's json.Marshal: compact, HTML characters escaped, no newline.
         body = dumps(payload).rstrip("\n").encode()
         request = urllib.request.Request(  # noqa: S310 - realm-configured https URL

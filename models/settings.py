@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from models.redirect import parse_host_regions
+from models.redirect.rules import parse_host_regions
 
 
 class SettingsError(ValueError):

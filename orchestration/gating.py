@@ -12,7 +12,7 @@ from dagster import (
     op,
 )
 
-from models import locks
+from models.duties import locks
 from orchestration.resources import EncvResource
 
 # Work ops retry; the gate op does not, so a retry never meets its own gate.

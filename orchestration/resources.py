@@ -11,8 +11,8 @@ import psycopg
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import Field, PrivateAttr
 
-from models import locks
 from models.clock import FixedClock
+from models.duties import locks
 from models.services import Services, build_services
 from models.settings import Settings
 

@@ -79,7 +79,7 @@ def template_db(pg_server_dsn, worker_id_str) -> str:
     from db.keystore import PostgresKeyStore
     from db.migrate import migrate
     from db.secrets import SecretStore
-    from models.keys import ensure_all
+    from models.keys.system import ensure_all
 
     name = f"encv_tpl_{worker_id_str}_{os.getpid()}"
     with psycopg.connect(pg_server_dsn, autocommit=True) as admin:

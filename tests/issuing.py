@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import psycopg
 
-from db.queries import realms as realm_q
-from db.queries import sms as sms_q
-from models import sms
-from models.apikeys import KeyType, create_api_key
+from db.queries.codes import sms as sms_q
+from db.queries.realms import core as realm_q
+from models.codes import sms
+from models.realms.apikeys import KeyType, create_api_key
 
 TWILIO_SID = "AC" + "0" * 32
 

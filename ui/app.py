@@ -8,10 +8,10 @@ import os
 
 import falcon
 
-from models.expiry import ExpireService
-from models.firebase_auth import FirebaseVerifier
+from models.accounts.firebase import FirebaseVerifier
+from models.codes.expiry import ExpireService
+from models.codes.issue import IssueService
 from models.health import database_ok
-from models.issue import IssueService
 from models.services import Services, build_services
 from models.settings import Settings
 from ui import errors
@@ -175,7 +175,7 @@ def create_app(services: Services) -> falcon.App:
         "/login/register-phone", mfa.RegisterFactor(pages, db, clock, services.envelope)
     )
 
-    # The issuing use case is shared with the admin API (models.issue).
+    # The issuing use case is shared with the admin API (models.codes.issue).
     issue_service = IssueService(services)
     issue = codes.IssueCode(pages, db, services.envelope, settings, issue_service)
     status = code_status.CodeStatus(pages, db, clock, ExpireService(db, clock))

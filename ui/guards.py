@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import falcon
 
-from models import memberships, signin
+from models.accounts import memberships, signin
+from models.accounts.rbac import Permission
 from models.network import ip_allowed
-from models.rbac import Permission
 from ui.middleware import client_ip
 from ui.web import redirect, wants_json
 

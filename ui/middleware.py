@@ -15,10 +15,11 @@ import time
 
 import falcon
 
-from models import memberships, network, signin
-from models.issue_rules import rfc1123
+from models import network
+from models.accounts import memberships, signin
+from models.accounts.sessions import COOKIE_NAME, CookieCodec, Session
+from models.codes.issue_rules import rfc1123
 from models.network import strip_port
-from models.sessions import COOKIE_NAME, CookieCodec, Session
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # Machine endpoints (JWKS, provider webhooks) carry no session or CSRF token.

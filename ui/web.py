@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import falcon
 
-from models.rbac import Permission
+from models.accounts.rbac import Permission
 from ui.i18n import RTL, Catalogs
 
 SERVER_NAME = "Exposure Notifications Verification Server"

@@ -13,10 +13,10 @@ from api.admin.stats import StatsResource
 from api.admin.status import CodeStatusResource
 from api.common.auth import ApiKeyAuth, Firewall, RateLimit, install_handlers
 from api.common.factory import base_app, services_from_env
-from models.expiry import ExpireService
-from models.issue import IssueService
+from models.codes.expiry import ExpireService
+from models.codes.issue import IssueService
 from models.services import Services
-from models.stats_api import StatsReports
+from models.stats.reports import StatsReports
 
 
 def create_app(services: Services, issuer: IssueService | None = None) -> falcon.App:

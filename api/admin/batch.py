@@ -6,9 +6,9 @@ import falcon
 
 from api.admin.wire import ISSUE_FIELDS, bind_or_400, issue_request, padding
 from api.common.binding import ANY, OBJECT_LIST, BindError, match_fields
-from models.apikeys import KeyType
+from models.codes.issue import Issuer, IssueService, batch_wire, check_maintenance
 from models.errors import DomainError, ErrorCode
-from models.issue import Issuer, IssueService, batch_wire, check_maintenance
+from models.realms.apikeys import KeyType
 from models.settings import Settings
 
 BATCH_FIELDS = {"codes": OBJECT_LIST, "padding": ANY}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import falcon
 
 from api.admin.wire import UUID_FIELDS, bind_or_400, padding
-from models.apikeys import KeyType
+from models.codes.expiry import ExpireService
 from models.errors import ErrorCode
-from models.expiry import ExpireService
+from models.realms.apikeys import KeyType
 
 
 class ExpireCodeResource:

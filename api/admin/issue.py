@@ -12,10 +12,10 @@ from api.admin.wire import (
     set_quota_headers,
 )
 from api.common.errors import internal_error
-from models.apikeys import KeyType
+from models.codes.issue import Issuer, IssueService, check_maintenance
+from models.codes.quota import QuotaExceeded
 from models.errors import DomainError
-from models.issue import Issuer, IssueService, check_maintenance
-from models.quota import QuotaExceeded
+from models.realms.apikeys import KeyType
 from models.settings import Settings
 
 

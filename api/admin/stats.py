@@ -7,9 +7,9 @@ import io
 
 import falcon
 
-from models.apikeys import KeyType
 from models.clock import Clock
-from models.stats_api import StatsReports
+from models.realms.apikeys import KeyType
+from models.stats.reports import StatsReports
 
 FORMATS = {"json", "csv"}
 

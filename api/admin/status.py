@@ -7,9 +7,9 @@ import psycopg
 
 from api.admin.wire import UUID_FIELDS, bind_or_400, padding
 from db.pool import ConnectionSource, DatabaseUnavailable
-from models.apikeys import KeyType
-from models.codes import code_status
+from models.codes.core import code_status
 from models.errors import DomainError, ErrorCode
+from models.realms.apikeys import KeyType
 
 
 class CodeStatusResource:

@@ -8,7 +8,7 @@ from api.common.auth import rfc1123
 from api.common.binding import ANY, BOOL, NUMBER, STRING
 from api.common.wire import bind_or_400, padding
 from db.ratelimit import Decision
-from models.issue import IssueRequest
+from models.codes.issue import IssueRequest
 
 ISSUE_FIELDS = {
     "symptomDate": STRING,

@@ -17,10 +17,10 @@ from api.common.errors import unauthorized
 from db.cache import BackendUnavailable, Cache
 from db.pool import ConnectionSource
 from db.ratelimit import RateLimiter
-from models.apikeys import authenticate, realm_hint, record_use
-from models.issue_rules import rfc1123 as format_rfc1123
+from models.codes.issue_rules import rfc1123 as format_rfc1123
 from models.network import client_ip, ip_allowed
-from models.realms import cached_realm
+from models.realms.apikeys import authenticate, realm_hint, record_use
+from models.realms.lookup import cached_realm
 from models.secrets import Secrets
 
 log = logging.getLogger(__name__)

@@ -14,12 +14,12 @@ from api.device.jwks import AllJwksResource, RealmJwksResource
 from api.device.openapi import OpenApiResource
 from api.device.user_report import UserReportResource
 from api.device.verify import VerifyResource
-from models.certificate import CertificateSigners, Certifier
-from models.issue import IssueService
+from models.codes.certificate import CertificateSigners, Certifier
+from models.codes.issue import IssueService
+from models.codes.tokens import TokenKeys
+from models.codes.user_report import UserReports
+from models.codes.verify import Verifier
 from models.services import Services
-from models.tokens import TokenKeys
-from models.user_report import UserReports
-from models.verify import Verifier
 
 
 def create_app(services: Services, issuer: IssueService | None = None) -> falcon.App:

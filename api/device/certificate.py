@@ -7,9 +7,9 @@ import falcon
 from api.common.binding import ANY, STRING
 from api.common.wire import bind_or_400, padding
 from db.pool import ConnectionSource
-from models.apikeys import KeyType
-from models.certificate import Certifier
+from models.codes.certificate import Certifier
 from models.errors import ErrorCode
+from models.realms.apikeys import KeyType
 
 FIELDS = {"token": STRING, "ekeyhmac": STRING, "padding": ANY}
 

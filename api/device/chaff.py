@@ -17,7 +17,7 @@ import time
 import falcon
 
 from db.pool import ConnectionSource
-from models import stats
+from models.stats import counters as stats
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import falcon
 from db.cache import Cache
 from db.keystore import KeyStore
 from db.pool import ConnectionSource
-from models.jwks import JWKS_CACHE_SECONDS, all_certificate_jwks, cached_realm_jwks
+from models.keys.jwks import JWKS_CACHE_SECONDS, all_certificate_jwks, cached_realm_jwks
 
 
 class RealmJwksResource:

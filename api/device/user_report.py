@@ -8,10 +8,10 @@ from api.common.auth import rfc1123
 from api.common.binding import ANY, NUMBER, STRING
 from api.common.errors import internal_error
 from api.common.wire import bind_or_400, padding
-from models.apikeys import KeyType
+from models.codes.user_report import UserReportRequest, UserReports
+from models.codes.verify import ensure_not_in_maintenance
 from models.errors import DomainError, ErrorCode
-from models.user_report import UserReportRequest, UserReports
-from models.verify import ensure_not_in_maintenance
+from models.realms.apikeys import KeyType
 
 FIELDS = {
     "symptomDate": STRING,

@@ -8,9 +8,9 @@ from api.common.binding import ANY, STRING, STRING_LIST
 from api.common.wire import bind_or_400, padding
 from api.device.wire import day, without_empty
 from db.pool import ConnectionSource
-from models.apikeys import KeyType
+from models.codes.verify import Verifier, VerifyRequest, ensure_not_in_maintenance
 from models.errors import ErrorCode
-from models.verify import Verifier, VerifyRequest, ensure_not_in_maintenance
+from models.realms.apikeys import KeyType
 
 FIELDS = {"code": STRING, "accept": STRING_LIST, "nonce": STRING, "padding": ANY}
 

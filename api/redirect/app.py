@@ -20,12 +20,12 @@ from api.redirect.report import (
 from api.redirect.session import SessionCodec
 from api.redirect.webhook import WebhookSender
 from db.rows import Realm
+from models.codes.issue import Issuer, IssueRequest, IssueService
+from models.codes.sms import USER_REPORT_TEMPLATE_LABEL
 from models.errors import DomainError, ErrorCode
-from models.issue import Issuer, IssueRequest, IssueService
-from models.redirect import WebReport
-from models.redirect_directory import RedirectDirectory
+from models.redirect.directory import RedirectDirectory
+from models.redirect.rules import WebReport
 from models.services import Services
-from models.sms import USER_REPORT_TEMPLATE_LABEL
 
 STATIC = Path(__file__).parent / "static"
 

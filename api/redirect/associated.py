@@ -7,14 +7,14 @@ from collections.abc import Mapping
 import falcon
 
 from api.common.jsonio import dumps
-from models.redirect import (
+from models.redirect.directory import RedirectDirectory
+from models.redirect.rules import (
     OS_ANDROID,
     OS_IOS,
     android_assetlinks,
     apple_association,
     region_for_host,
 )
-from models.redirect_directory import RedirectDirectory
 
 
 def _not_found(resp: falcon.Response, message: str) -> None:

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 import falcon
 
 from api.redirect.pages import Pages
-from models.redirect import (
+from models.redirect.directory import RedirectDirectory
+from models.redirect.rules import (
     app_store_data,
     decide,
     region_for_host,
     unmapped_host_location,
 )
-from models.redirect_directory import RedirectDirectory
 
 
 def _see_other(resp: falcon.Response, location: str) -> None:

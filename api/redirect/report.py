@@ -22,11 +22,11 @@ from api.redirect.session import csrf_matches, mask_csrf, new_csrf_token
 from api.redirect.webhook import WebhookFailed, WebhookSender
 from db.rows import Realm
 from models.clock import Clock
-from models.codes import realm_allows
+from models.codes.core import realm_allows
 from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
-from models.redirect import WebReport, is_ios
-from models.redirect_directory import RedirectDirectory
+from models.redirect.directory import RedirectDirectory
+from models.redirect.rules import WebReport, is_ios
 
 log = logging.getLogger(__name__)
 

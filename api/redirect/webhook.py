@@ -10,7 +10,7 @@ from api.common.jsonio import dumps
 from api.common.wire import padding
 from db.crypto import Envelope
 from db.rows import Realm
-from models.redirect import webhook_signature
+from models.redirect.rules import webhook_signature
 
 log = logging.getLogger(__name__)
 

@@ -26,11 +26,11 @@ from bench.exchange import client
 from db.crypto import Envelope
 from db.keystore import PostgresKeyStore
 from db.migrate import migrate
-from db.queries.realms import insert_realm
+from db.queries.realms.core import insert_realm
 from db.secrets import SecretStore
-from models.apikeys import KeyType, create_api_key
-from models.codes import NewCode, insert_code
-from models.keys import ensure_all
+from models.codes.core import NewCode, insert_code
+from models.keys.system import ensure_all
+from models.realms.apikeys import KeyType, create_api_key
 from models.secrets import Secrets
 
 KEK = base64.b64encode(b"b" * 32).decode()

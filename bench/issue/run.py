@@ -49,10 +49,10 @@ def bench_database():
     from db.crypto import Envelope
     from db.keystore import PostgresKeyStore
     from db.migrate import migrate
-    from db.queries import realms as realm_q
+    from db.queries.realms import core as realm_q
     from db.secrets import SecretStore
-    from models.apikeys import KeyType, create_api_key
-    from models.keys import ensure_all
+    from models.keys.system import ensure_all
+    from models.realms.apikeys import KeyType, create_api_key
     from models.secrets import Secrets
 
     name = f"encv_bench_issue_{os.getpid()}"

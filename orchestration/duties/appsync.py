@@ -10,7 +10,7 @@ from dagster import (
     define_asset_job,
 )
 
-from models import appsync, locks
+from models.duties import appsync, locks
 from orchestration.gating import WORK_RETRY, duty_schedule
 from orchestration.resources import EncvResource
 

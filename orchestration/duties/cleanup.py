@@ -2,7 +2,7 @@
 
 from dagster import In, Nothing, OpExecutionContext, Output, job, op
 
-from models import cleanup, locks
+from models.duties import cleanup, locks
 from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 

@@ -11,7 +11,7 @@ from dagster import (
     op,
 )
 
-from models import e2e
+from models.duties import e2e
 from orchestration.gating import acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 

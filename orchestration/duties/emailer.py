@@ -11,7 +11,7 @@ from dagster import (
     op,
 )
 
-from models import emailer
+from models.duties import emailer
 from orchestration.gating import acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 

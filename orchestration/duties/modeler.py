@@ -9,8 +9,8 @@ from dagster import (
     define_asset_job,
 )
 
-from models import locks, modeler
-from models.realms import list_realms
+from models.duties import locks, modeler
+from models.realms.lookup import list_realms
 from orchestration.gating import WORK_RETRY, duty_schedule
 from orchestration.resources import EncvResource
 

@@ -11,7 +11,7 @@ from dagster import (
     op,
 )
 
-from models import rotation
+from models.duties import rotation
 from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 

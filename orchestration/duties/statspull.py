@@ -12,7 +12,7 @@ from dagster import (
     define_asset_job,
 )
 
-from models import locks, statspull
+from models.duties import locks, statspull
 from orchestration.gating import WORK_RETRY, duty_schedule
 from orchestration.resources import EncvResource
 

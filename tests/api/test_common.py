@@ -5,8 +5,8 @@ import pytest
 from api.common.binding import ANY, STRING, STRING_LIST, BindError, parse_object
 from api.device.app import create_app as device_app
 from db.ratelimit import MemoryRateLimiter
-from models.apikeys import KeyType, create_api_key
 from models.network import client_ip, ip_allowed
+from models.realms.apikeys import KeyType, create_api_key
 
 FIELDS = {"code": STRING, "accept": STRING_LIST, "padding": ANY}
 

@@ -44,8 +44,8 @@ def test_bootstrap_prints_the_contract_and_refreshes_credentials(fresh_db, tmp_p
     assert first["realm_admin"]["password"] != second["realm_admin"]["password"]
 
     from db.pool import SingleConnectionSource
-    from models.apikeys import authenticate
-    from models.passwords import verify_password
+    from models.accounts.passwords import verify_password
+    from models.realms.apikeys import authenticate
     from models.services import build_services
     from models.settings import Settings
 

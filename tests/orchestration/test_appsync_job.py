@@ -1,8 +1,8 @@
 import pytest
 from dagster import materialize
 
-from models import appsync
-from models.jsonclient import JsonClientError
+from models.duties import appsync
+from models.duties.jsonclient import JsonClientError
 from orchestration.duties.appsync import (
     feed_parsed_and_non_empty,
     published_apps_feed,

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from models import backup
+from models.duties import backup
 from orchestration.duties.backup import backup_job
 from tests.orchestration.conftest import NOW
 

@@ -3,7 +3,7 @@ import threading
 
 import psycopg
 
-from models import locks
+from models.duties import locks
 from orchestration.duties.cleanup import cleanup_job
 from orchestration.gating import was_skipped
 from tests.orchestration.conftest import NOW

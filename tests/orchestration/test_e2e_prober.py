@@ -14,7 +14,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from models import e2e
+from models.duties import e2e
 from orchestration.duties.e2e import e2e_job
 from tests.fakes.http import FakeHttpServer
 from tests.fakes.key_server import FakeKeyServer

@@ -92,7 +92,7 @@ def test_second_modeler_run_in_the_period_materializes_nothing(db, encv):
 
 def test_a_changed_limit_is_not_served_from_the_realm_cache(db, encv, redis_url):
     from db.pool import PoolSource
-    from models.realms import cached_realm, forget_realm
+    from models.realms.lookup import cached_realm, forget_realm
     from models.services import build_services
     from models.settings import Settings
     from tests.support import make_env

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from db.pool import SingleConnectionSource
-from models.bootstrap import bootstrap_demo
 from models.clock import FixedClock
+from models.realms.bootstrap import bootstrap_demo
 from models.services import build_services
 from models.settings import Settings
 from tests.support import make_env

@@ -86,8 +86,8 @@ def test_realm_template_is_used(browser, demo, sink, conn):
 
 
 def test_invitation_link_sets_password(conn, ui_services, sink, demo, browser, clock):
-    from db.queries import users as users_q
-    from models import account_flows
+    from db.queries.accounts import users as users_q
+    from models.accounts import flows as account_flows
 
     user_id = users_q.upsert_user(
         conn, email="new@example.com", name="New", system_admin=False
@@ -251,8 +251,8 @@ def test_system_admin_without_realms_goes_to_admin(browser, demo):
 
 
 def test_many_realms_are_listed_and_chosen(browser, demo, conn):
-    from db.queries import realms as realms_q
-    from db.queries import users as users_q
+    from db.queries.accounts import users as users_q
+    from db.queries.realms import core as realms_q
 
     other = realms_q.insert_realm(conn, "Another Realm", region_code="US-XX")
     user = users_q.get_user_by_email(conn, demo.realm_admin["email"])

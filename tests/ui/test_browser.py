@@ -18,7 +18,7 @@ import pytest
 
 from db.crypto import Envelope
 from db.secrets import SecretStore
-from models.bootstrap import bootstrap_demo
+from models.realms.bootstrap import bootstrap_demo
 from models.secrets import Secrets
 from tests.fakes.sms import start_fake_sms
 from tests.issuing import add_sms_config

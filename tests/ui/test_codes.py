@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from models.rbac import Permission
+from models.accounts.rbac import Permission
 from tests.fakes.sms import start_fake_sms
 from tests.issuing import add_sms_config
 
@@ -199,7 +199,7 @@ def test_expire_claimed_code_is_refused(signed_in, conn):
     ],
 )
 def test_each_route_checks_its_permission(signed_in, conn, demo, method, path, needed):
-    from models.rbac import ALL_BITS
+    from models.accounts.rbac import ALL_BITS
 
     conn.execute(
         "UPDATE memberships SET permissions = %s WHERE realm_id = %s",

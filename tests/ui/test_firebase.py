@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from models.firebase_auth import FirebaseTokenError, FirebaseVerifier
+from models.accounts.firebase import FirebaseTokenError, FirebaseVerifier
 from tests.fakes.jwks import JwksServer
 
 ISSUER = "https://securetoken.google.com/encv-test"

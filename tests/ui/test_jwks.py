@@ -1,6 +1,6 @@
 import falcon.testing
 
-from models.bootstrap import bootstrap_demo
+from models.realms.bootstrap import bootstrap_demo
 from ui.app import create_app
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyotp
 
-from models import mfa
-from models.sessions import COOKIE_NAME
+from models.accounts import mfa
+from models.accounts.sessions import COOKIE_NAME
 
 
 def test_signin_page_renders_with_security_headers(browser):

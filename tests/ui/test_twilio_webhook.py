@@ -4,9 +4,9 @@ import urllib.parse
 import falcon.testing
 import pytest
 
-from db.queries.sms import upsert_realm_sms_config
-from models.sms import seal_auth_token
-from models.sms_webhook import twilio_signature
+from db.queries.codes.sms import upsert_realm_sms_config
+from models.codes.sms import seal_auth_token
+from models.codes.sms_webhook import twilio_signature
 from ui.app import create_app
 
 SID = "AC" + "1" * 32

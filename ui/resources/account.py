@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import falcon
 
-from models import mfa, signin
+from models.accounts import mfa, signin
 from ui.guards import signed_in
 from ui.middleware import form_value
 from ui.web import redirect

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import falcon
 
-from models import issuance
+from models.accounts.rbac import Permission
+from models.codes import issuance
 from models.errors import DomainError
-from models.rbac import Permission
 from ui.guards import requires
 from ui.resources.codes import (
     error_json,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid as uuidlib
 
-from models import audit, codes, issuance
+from models import audit
+from models.accounts.rbac import Permission
+from models.codes import core as codes
+from models.codes import issuance
 from models.errors import DomainError
-from models.rbac import Permission
 from ui.guards import requires
 from ui.web import redirect
 

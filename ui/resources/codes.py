@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import falcon
 
-from models import codes, issuance
+from models.accounts.rbac import Permission
+from models.codes import core as codes
+from models.codes import issuance
+from models.codes.issue import Issuer, IssueResult
+from models.codes.issue_rules import IssueRequest
 from models.errors import DomainError
-from models.issue import Issuer, IssueResult
-from models.issue_rules import IssueRequest
-from models.rbac import Permission
 from ui.guards import requires
 from ui.web import redirect
 

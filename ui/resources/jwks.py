@@ -8,7 +8,7 @@ from db.cache import Cache
 from db.keystore import KeyStore
 from db.pool import ConnectionSource
 from models.errors import NotFound
-from models.jwks import cached_realm_jwks
+from models.keys.jwks import cached_realm_jwks
 
 
 class RealmJwks:

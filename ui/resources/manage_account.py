@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from models import account_flows, mailer, memberships
-from models.account_tokens import TokenError
-from models.signin import SigninError
+from models.accounts import flows as account_flows
+from models.accounts import mail as mailer
+from models.accounts import memberships
+from models.accounts.action_tokens import TokenError
+from models.accounts.signin import SigninError
 from ui.middleware import form_value
 from ui.web import redirect
 

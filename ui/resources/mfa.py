@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import falcon
 
-from models import memberships, mfa
+from models.accounts import memberships, mfa
 from ui.guards import signed_in
 from ui.middleware import form_value
 from ui.web import redirect

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import falcon
 
-from models import signin
-from models.firebase_auth import FirebaseTokenError
+from models.accounts import signin
+from models.accounts.firebase import FirebaseTokenError
 from ui.guards import signed_in
 from ui.middleware import form_value
 from ui.web import redirect, wants_json

@@ -6,8 +6,8 @@ import urllib.parse
 
 import falcon
 
+from models.codes.sms_webhook import callback_url, record_twilio_error
 from models.errors import DomainError
-from models.sms_webhook import callback_url, record_twilio_error
 
 
 class TwilioWebhook:

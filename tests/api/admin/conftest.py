@@ -4,9 +4,9 @@ import falcon.testing
 import pytest
 
 from api.admin.app import create_app
-from models import sms
-from models.apikeys import KeyType
-from models.issue import IssueService
+from models.codes import sms
+from models.codes.issue import IssueService
+from models.realms.apikeys import KeyType
 from tests.fakes.sms import start_fake_sms
 from tests.issuing import make_key, make_realm
 

@@ -228,9 +228,9 @@ def test_quota_store_failure_is_a_500(make_api, conn, services, fake_sms):
 
     from api.admin.app import create_app
     from db.cache import BackendUnavailable
-    from models import sms
-    from models.issue import IssueService
-    from models.quota import RealmQuota
+    from models.codes import sms
+    from models.codes.issue import IssueService
+    from models.codes.quota import RealmQuota
 
     class BrokenStore:
         def take(self, key, limit, window):
@@ -255,7 +255,7 @@ def test_quota_store_failure_is_a_500(make_api, conn, services, fake_sms):
 
 
 def test_unreadable_sms_config_is_a_500(make_api, conn, services):
-    from db.queries import sms as sms_q
+    from db.queries.codes import sms as sms_q
 
     api = make_api()
     sms_q.upsert_realm_sms_config(

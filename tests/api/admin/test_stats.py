@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from models import stats_rows
+from models.stats import rows as stats_rows
 
 TODAY = dt.datetime.now(dt.UTC).date()
 

@@ -9,10 +9,10 @@ import falcon.testing
 import pytest
 
 from api.device.app import create_app
-from db.queries.realms import insert_realm
-from models.apikeys import KeyType, create_api_key
+from db.queries.realms.core import insert_realm
 from models.clock import FixedClock
-from models.codes import NewCode, insert_code
+from models.codes.core import NewCode, insert_code
+from models.realms.apikeys import KeyType, create_api_key
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, 0, tzinfo=dt.UTC)
 

@@ -13,12 +13,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from api.device.app import create_app
-from db.queries.realms import update_realm
-from db.queries.signing_keys import insert_signing_key
-from models.tokens import SigningKey, TokenKeys, sign_jwt
+from db.queries.keys.signing_keys import insert_signing_key
+from db.queries.realms.core import update_realm
+from models.codes.tokens import SigningKey, TokenKeys, sign_jwt
 from tests.api.device.conftest import make_realm
 from tests.api.device.test_verify import jwt_part
-from tests.models.test_tokens import tek_hmac
+from tests.models.codes.test_tokens import tek_hmac
 from tests.support import vectors
 
 TEK = vectors("tek_hmac")[0]
@@ -224,14 +224,14 @@ def test_subject_metadata_must_match_the_token_row(device, sub):
 
 
 def test_a_signing_failure_leaves_the_token_usable(device, monkeypatch):
-    import models.certificate
+    import models.codes.certificate
 
     token = token_for(device)
 
     def broken(key, claims):
         raise RuntimeError("kms down")
 
-    monkeypatch.setattr(models.certificate, "sign_jwt", broken)
+    monkeypatch.setattr(models.codes.certificate, "sign_jwt", broken)
     resp = device.certificate(token, EKEYHMAC)
     assert resp.status_code == 500 and resp.json["errorCode"] == "internal_server_error"
     assert not device.conn.execute("SELECT used FROM tokens").fetchone()[0]
@@ -328,14 +328,14 @@ def test_realm_jwks_routes(device):
 def test_a_database_failure_in_the_claim_is_a_500_without_code(device, monkeypatch):
     import psycopg
 
-    import models.certificate
+    import models.codes.certificate
 
     token = token_for(device)
 
     def broken(conn, **kwargs):
         raise psycopg.errors.SerializationFailure("could not serialize")
 
-    monkeypatch.setattr(models.certificate.claims_q, "claim_token", broken)
+    monkeypatch.setattr(models.codes.certificate.claims_q, "claim_token", broken)
     resp = device.certificate(token, EKEYHMAC)
     assert resp.status_code == 500
     assert resp.json == {

@@ -12,9 +12,9 @@ import falcon.testing
 import pytest
 
 from api.device.app import create_app
-from db.queries.realms import update_realm
-from models import sms
-from models.issue import IssueService
+from db.queries.realms.core import update_realm
+from models.codes import sms
+from models.codes.issue import IssueService
 from tests.api.device.conftest import Device
 from tests.fakes.sms import FakeSms, start_fake_sms
 from tests.issuing import add_sms_config

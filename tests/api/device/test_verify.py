@@ -12,9 +12,9 @@ import falcon.testing
 import pytest
 
 from api.device.app import create_app
-from db.queries.realms import update_realm
+from db.queries.realms.core import update_realm
 from db.ratelimit import MemoryRateLimiter
-from models.apikeys import KeyType, create_api_key
+from models.realms.apikeys import KeyType, create_api_key
 from tests.api.device.conftest import insert_user_report
 from tests.support import vectors
 
@@ -300,14 +300,14 @@ def test_no_active_token_key_is_an_internal_error(device):
 
 
 def test_a_signing_failure_leaves_the_code_claimable(device, monkeypatch):
-    import models.verify
+    import models.codes.verify
 
     issued = device.issue()
 
     def broken(key, claims):
         raise RuntimeError("signer unavailable")
 
-    monkeypatch.setattr(models.verify, "sign_jwt", broken)
+    monkeypatch.setattr(models.codes.verify, "sign_jwt", broken)
     resp = device.verify(issued.code)
     # [PARITY] the original answers 400 with internal_server_error here.
     assert resp.status_code == 400
@@ -363,7 +363,7 @@ def test_a_database_failure_is_an_internal_error_and_changes_nothing(
 ):
     import psycopg
 
-    import models.verify
+    import models.codes.verify
 
     issued = device.issue()
 
@@ -371,7 +371,7 @@ def test_a_database_failure_is_an_internal_error_and_changes_nothing(
         conn.execute("UPDATE verification_codes SET claimed = true")
         raise psycopg.errors.DeadlockDetected("deadlock detected")
 
-    monkeypatch.setattr(models.verify.claims_q, "claim_code", deadlock)
+    monkeypatch.setattr(models.codes.verify.claims_q, "claim_code", deadlock)
     resp = device.verify(issued.code)
     assert resp.status_code == 500 and resp.json["errorCode"] == "internal_server_error"
     monkeypatch.undo()

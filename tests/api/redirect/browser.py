@@ -11,7 +11,7 @@ import psycopg
 
 from db.crypto import Envelope
 from db.secrets import SecretStore
-from models.bootstrap import DEMO_REGION, bootstrap_demo
+from models.realms.bootstrap import DEMO_REGION, bootstrap_demo
 from models.secrets import Secrets
 from tests.support import TEST_KEK, gunicorn
 

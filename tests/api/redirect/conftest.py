@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from db.queries import mobile_apps as apps_q
-from db.queries import realms as realms_q
+from db.queries.realms import core as realms_q
+from db.queries.realms import mobile_apps as apps_q
 from tests.api.redirect.webview import (  # noqa: F401 - shared fixtures
     REDIRECT_DOMAIN,
     client,

@@ -8,9 +8,9 @@ import falcon.testing
 import pytest
 
 from api.redirect.app import create_app
-from db.queries import mobile_apps as apps_q
-from db.queries import realms as realms_q
-from models.bootstrap import DEMO_APPS, bootstrap_demo
+from db.queries.realms import core as realms_q
+from db.queries.realms import mobile_apps as apps_q
+from models.realms.bootstrap import DEMO_APPS, bootstrap_demo
 from tests.support import vectors
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from api.redirect.app import create_app
 from db.pool import SingleConnectionSource
-from db.queries import realms as realms_q
-from models.apikeys import KeyType, create_api_key
+from db.queries.realms import core as realms_q
 from models.errors import DomainError, ErrorCode
+from models.realms.apikeys import KeyType, create_api_key
 from models.services import build_services
 from models.settings import Settings
 from tests.api.redirect.conftest import HOSTS, REDIRECT_DOMAIN

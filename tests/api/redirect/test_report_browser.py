@@ -11,9 +11,9 @@ import psycopg
 import pytest
 
 from db.crypto import Envelope
-from db.queries import sms as sms_q
-from models import sms
-from models.bootstrap import DEMO_APPS
+from db.queries.codes import sms as sms_q
+from models.codes import sms
+from models.realms.bootstrap import DEMO_APPS
 from tests.api.redirect.browser import chromium_page, redirect_stack
 from tests.fakes.sms import start_fake_sms
 from tests.support import TEST_KEK

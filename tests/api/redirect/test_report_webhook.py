@@ -9,9 +9,9 @@ import falcon.testing
 import pytest
 
 from api.redirect.app import create_app
-from db.queries import realms as realms_q
+from db.queries.realms import core as realms_q
 from models.errors import DomainError, ErrorCode
-from models.redirect import webhook_signature
+from models.redirect.rules import webhook_signature
 from tests.api.redirect.webview import open_form, post_form
 from tests.fakes.webhook import fake_webhook_server
 

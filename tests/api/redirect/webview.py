@@ -12,10 +12,10 @@ import falcon.testing
 import pytest
 
 from api.redirect.app import create_app
-from db.queries import realms as realms_q
-from models.apikeys import KeyType, create_api_key
+from db.queries.realms import core as realms_q
 from models.clock import FixedClock
 from models.errors import DomainError
+from models.realms.apikeys import KeyType, create_api_key
 
 REDIRECT_DOMAIN = "report.example.org"
 

@@ -1,0 +1,3 @@
+"""SQL behind people: users, memberships, sign-in counters, MFA factors and action
+tokens.
+"""

@@ -1,0 +1,3 @@
+"""SQL on signing-key bookkeeping: system token and certificate keys, realm signing
+keys.
+"""

@@ -1,0 +1,1 @@
+"""SQL on realms, their API keys and mobile apps."""

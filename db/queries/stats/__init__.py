@@ -1,0 +1,1 @@
+"""SQL of statistics: the daily counter upserts and the read side of the reports."""

@@ -1,0 +1,94 @@
+"""TOTP second factors: enrol with a QR code, confirm, list, delete, check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import psycopg
+import pyotp
+import segno
+
+from db.crypto import Envelope
+from db.queries.accounts import auth as auth_q
+
+ISSUER = "ENCV"
+
+
+class MfaError(ValueError):
+    """A TOTP enrolment or check failed (message is shown to the user)."""
+
+
+def new_secret() -> str:
+    """Return a fresh base32 TOTP secret."""
+    return pyotp.random_base32()
+
+
+def provisioning_uri(secret: str, email: str) -> str:
+    """Return the otpauth:// URI an authenticator app scans."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
+
+
+def qr_svg_data_uri(uri: str) -> str:
+    """Return the QR code of ``uri`` as an SVG data URI (no external service)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=4)
+
+
+def code_matches(secret: str, code: str, now: dt.datetime) -> bool:
+    """Say whether ``code`` is valid at ``now`` with one step of tolerance."""
+    code = (code or "").strip().replace(" ", "")
+    if not code.isdigit() or len(code) != 6:
+        return False
+    return pyotp.TOTP(secret).verify(code, for_time=now, valid_window=1)
+
+
+def confirm_factor(
+    conn: psycopg.Connection,
+    envelope: Envelope,
+    *,
+    user_id: int,
+    display_name: str,
+    secret: str,
+    code: str,
+    now: dt.datetime,
+) -> int:
+    """Store a factor once the user proved their app computes ``code``."""
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise MfaError("Display name is required.")
+    if not code_matches(secret, code, now):
+        raise MfaError("The code did not match. Check your device's time.")
+    sealed = envelope.encrypt_text(secret, f"mfa:{user_id}")
+    with conn.transaction():
+        return auth_q.insert_factor(
+            conn,
+            user_id=user_id,
+            display_name=display_name[:100],
+            secret_encrypted=sealed,
+            at=now,
+        )
+
+
+def list_factors(conn: psycopg.Connection, user_id: int) -> list[auth_q.MfaFactor]:
+    """Return the user's factors, sorted by display name."""
+    return auth_q.list_factors(conn, user_id)
+
+
+def delete_factor(conn: psycopg.Connection, user_id: int, factor_id: int) -> bool:
+    """Delete one of the user's factors; False if it was not theirs."""
+    with conn.transaction():
+        return auth_q.delete_factor(conn, user_id, factor_id) == 1
+
+
+def check_any(
+    conn: psycopg.Connection,
+    envelope: Envelope,
+    user_id: int,
+    code: str,
+    now: dt.datetime,
+) -> bool:
+    """Say whether ``code`` matches any of the user's factors."""
+    for factor in auth_q.list_factors(conn, user_id):
+        secret = envelope.decrypt_text(factor.totp_secret_encrypted, f"mfa:{user_id}")
+        if code_matches(secret, code, now):
+            return True
+    return False

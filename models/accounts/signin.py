@@ -1,0 +1,190 @@
+"""Built-in sign-in: passwords, lockout, TOTP step, revocation, password change.
+
+A wrong password (or TOTP code) counts against the account; reaching
+``signin_max_failures`` locks it for ``signin_lockout`` seconds, during which
+even the right password is refused with the same "too many attempts" text.
+Unknown addresses still cost one argon2 verification so that timing does not
+reveal which accounts exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import psycopg
+
+from db.crypto import Envelope
+from db.queries.accounts import auth as auth_q
+from db.queries.accounts import users as users_q
+from db.rows import User
+from models.accounts import mfa
+from models.accounts.passwords import complexity_errors, hash_password, verify_password
+from models.settings import UiSettings
+
+SIGNIN_FAILED = "Sign-in failed. Please try again."
+TOO_MANY = "Too many unsuccessful attempts. Try again later."
+_DUMMY_HASH = hash_password("not-a-real-password-Aa1!")
+# Dates before this are bogus (imported accounts); rotation counts from creation.
+_EPOCH_2018 = dt.datetime(2018, 1, 1, tzinfo=dt.UTC)
+
+
+class SigninError(ValueError):
+    """Sign-in refused; ``str(ex)`` is the text shown to the person."""
+
+
+@dataclass(frozen=True)
+class SigninResult:
+    """Outcome of the password step."""
+
+    user: User
+    needs_totp: bool
+
+
+def _fail(conn, ui: UiSettings, user: User, now: dt.datetime) -> None:
+    with conn.transaction():
+        count = auth_q.record_failed_signin(
+            conn,
+            user.id,
+            max_failures=ui.signin_max_failures,
+            lock_until=now + dt.timedelta(seconds=ui.signin_lockout),
+        )
+    raise SigninError(TOO_MANY if count >= ui.signin_max_failures else SIGNIN_FAILED)
+
+
+def _locked(user: User, now: dt.datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def check_password(
+    conn: psycopg.Connection,
+    ui: UiSettings,
+    envelope: Envelope,
+    *,
+    email: str,
+    password: str,
+    now: dt.datetime,
+) -> SigninResult:
+    """Run the password step; say whether a TOTP code is still needed."""
+    user = users_q.get_user_by_email(conn, (email or "").strip())
+    if user is None:
+        verify_password(_DUMMY_HASH, password or "")
+        raise SigninError(SIGNIN_FAILED)
+    if _locked(user, now):
+        raise SigninError(TOO_MANY)
+    if not verify_password(user.password_hash, password or ""):
+        _fail(conn, ui, user, now)
+    needs_totp = bool(auth_q.list_factors(conn, user.id))
+    if not needs_totp:
+        with conn.transaction():
+            auth_q.reset_failed_signins(conn, user.id)
+    return SigninResult(user=user, needs_totp=needs_totp)
+
+
+def check_totp(
+    conn: psycopg.Connection,
+    ui: UiSettings,
+    envelope: Envelope,
+    *,
+    user_id: int,
+    code: str,
+    now: dt.datetime,
+) -> User:
+    """Run the TOTP step after a good password; return the user."""
+    user = users_q.get_user(conn, user_id)
+    if user is None:
+        raise SigninError(SIGNIN_FAILED)
+    if _locked(user, now):
+        raise SigninError(TOO_MANY)
+    if not mfa.check_any(conn, envelope, user.id, code, now):
+        _fail(conn, ui, user, now)
+    with conn.transaction():
+        auth_q.reset_failed_signins(conn, user.id)
+    return user
+
+
+def get_user(conn: psycopg.Connection, user_id: int) -> User | None:
+    """Return the user behind a session."""
+    return users_q.get_user(conn, user_id)
+
+
+def get_user_by_email(conn: psycopg.Connection, email: str) -> User | None:
+    """Return the user with this (case-insensitive) address."""
+    return users_q.get_user_by_email(conn, email)
+
+
+def is_revoked(user: User, auth_time: dt.datetime | None) -> bool:
+    """Say whether a session established at ``auth_time`` was revoked."""
+    if auth_time is None:
+        return True
+    valid_after = user.sessions_valid_after
+    # Cookies keep whole seconds: compare at that precision.
+    return valid_after is not None and auth_time < valid_after.replace(microsecond=0)
+
+
+def sign_out(conn: psycopg.Connection, user_id: int, now: dt.datetime) -> None:
+    """Revoke every session of the user (like Firebase's refresh revocation)."""
+    with conn.transaction():
+        auth_q.revoke_sessions(conn, user_id, now)
+
+
+def password_problems(ui: UiSettings, password: str, confirm: str | None) -> list[str]:
+    """Return the complexity and confirmation problems of a new password."""
+    problems = complexity_errors(password or "", min_length=ui.password_min_length)
+    if confirm is not None and password != confirm:
+        problems.append("passwords do not match")
+    return problems
+
+
+def change_password(
+    conn: psycopg.Connection,
+    ui: UiSettings,
+    *,
+    user: User,
+    current: str,
+    new: str,
+    confirm: str,
+    now: dt.datetime,
+) -> None:
+    """Change a signed-in user's password; revokes their other sessions."""
+    if not verify_password(user.password_hash, current or ""):
+        raise SigninError("Current password is incorrect.")
+    problems = password_problems(ui, new, confirm)
+    if problems:
+        raise SigninError("; ".join(problems))
+    with conn.transaction():
+        auth_q.set_password(conn, user.id, hash_password(new), now)
+
+
+def password_changed_at(user: User) -> dt.datetime:
+    """Return when the password last changed (creation for bogus dates)."""
+    changed = user.last_password_change
+    if changed is None or changed < _EPOCH_2018:
+        return user.created_at
+    return changed
+
+
+def rotation_status(
+    user: User, period_days: int, warning_days: int, now: dt.datetime
+) -> tuple[str, dt.timedelta | None]:
+    """Return ("ok"|"warn"|"expired", time left) under the realm's rotation."""
+    if period_days <= 0:
+        return "ok", None
+    due = password_changed_at(user) + dt.timedelta(days=period_days)
+    left = due - now
+    if left <= dt.timedelta(0):
+        return "expired", left
+    if left <= dt.timedelta(days=warning_days):
+        return "warn", left
+    return "ok", left
+
+
+def rotation_warning(left: dt.timedelta) -> str:
+    """Return the title-cased warning text for the time left (§1.3)."""
+    days = int(left.total_seconds() // 86400)
+    hours = int(left.total_seconds() // 3600)
+    if days >= 2:
+        return f"Password Change Required In {days} Days."
+    if hours >= 2:
+        return f"Password Change Required In {hours} Hours."
+    return "Password Change Required Soon."

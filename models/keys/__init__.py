@@ -1,0 +1,3 @@
+"""Signing keys seen from outside the duties: first-start system keys and secrets, and
+the public JWKS of certificate keys.
+"""

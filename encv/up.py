@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from encv.cli import (
+from encv.wiring import (
     SURFACE_OFFSETS,
     child_env,
     demo_credentials,
@@ -164,8 +164,8 @@ def run_up(args) -> int:
         if changes:
             log.info("database prepared: %s", ", ".join(changes))
         from db.pool import connect
-        from db.queries.realms import get_realm_by_name
-        from models.bootstrap import DEMO_REALM
+        from db.queries.realms.core import get_realm_by_name
+        from models.realms.bootstrap import DEMO_REALM
 
         with connect(url) as conn:
             fresh = get_realm_by_name(conn, DEMO_REALM) is None

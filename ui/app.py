@@ -8,22 +8,16 @@ import os
 
 import falcon
 
+from api.common.health import HealthResource
+from api.common.middleware import MethodOverride, SecurityHeaders
 from models.accounts.firebase import FirebaseVerifier
 from models.codes.expiry import ExpireService
 from models.codes.issue import IssueService
-from models.health import database_ok
 from models.services import Services, build_services
 from models.settings import Settings
 from ui import errors
 from ui.i18n import Catalogs
-from ui.middleware import (
-    Csrf,
-    HttpsRedirect,
-    Identity,
-    MethodOverride,
-    RateLimit,
-    SessionCookie,
-)
+from ui.middleware import Csrf, HttpsRedirect, Identity, RateLimit, SessionCookie
 from ui.render import make_lookup
 from ui.resources import (
     account,
@@ -46,45 +40,20 @@ CSP = (
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 
 
-class UiSecurityHeaders:
-    """Strict headers for pages people load in a browser."""
+class StaticCache:
+    """Long-lived caching for static files (none in dev mode, to see edits)."""
 
     def __init__(self, dev_mode: bool):
         self.dev_mode = dev_mode
 
     def process_response(self, req, resp, resource, req_succeeded) -> None:
-        """Set CSP, framing, sniffing and referrer policy on every response."""
-        resp.set_header("Content-Security-Policy", CSP)
-        resp.set_header("X-Frame-Options", "DENY")
-        resp.set_header("X-Content-Type-Options", "nosniff")
-        resp.set_header("Referrer-Policy", "strict-origin-when-cross-origin")
-        https = req.scheme == "https" or req.get_header("X-Forwarded-Proto") == "https"
-        if https and not self.dev_mode:
-            resp.set_header(
-                "Strict-Transport-Security",
-                "max-age=315360000; includeSubDomains; preload",
-            )
+        """Set Cache-Control on ``/static/`` responses."""
         if req.path.startswith("/static/"):
             resp.cache_control = (
                 ["private", "no-cache", "max-age=0"]
                 if self.dev_mode
                 else ["public", "max-age=604800"]
             )
-
-
-class Health:
-    """``GET /health``: checks the database."""
-
-    def __init__(self, db):
-        self._db = db
-
-    def on_get(self, req, resp):
-        """Answer 200 when the database responds."""
-        if not database_ok(self._db):
-            resp.status = 500
-            resp.media = {"error": "Internal Server Error"}
-            return
-        resp.media = {"status": "ok"}
 
 
 class Locale:
@@ -118,9 +87,10 @@ def create_app(services: Services) -> falcon.App:
     app = falcon.App(
         middleware=[
             # Before routing, so forms can say PATCH/DELETE (§0).
-            MethodOverride(),
+            MethodOverride(forms=True),
             # Headers on everything, including redirects and errors.
-            UiSecurityHeaders(settings.dev_mode),
+            SecurityHeaders(html=True, dev_mode=settings.dev_mode, csp=CSP),
+            StaticCache(settings.dev_mode),
             HttpsRedirect(settings.dev_mode),
             Locale(catalogs),
             # The session must exist before CSRF, identity and the limiter.
@@ -139,7 +109,10 @@ def create_app(services: Services) -> falcon.App:
     verifier = _firebase(services)
     provider = settings.ui.auth_provider
 
-    app.add_route("/health", Health(db))
+    app.add_route(
+        "/health",
+        HealthResource(db, settings.maintenance_mode, services.redis),
+    )
     app.add_route(
         "/webhooks/{realm_id:int(min=0)}/twilio",
         webhooks.TwilioWebhook(db, services.envelope, clock),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import falcon
 
+from api.common.auth import request_ip
 from models.accounts import memberships, signin
 from models.accounts.rbac import Permission
 from models.network import ip_allowed
-from ui.middleware import client_ip
 from ui.web import redirect, wants_json
 
 
@@ -64,7 +64,7 @@ class RealmGate:
         if status == "warn" and not session.data.get("pwd_warned"):
             session.data["pwd_warned"] = True
             session.flash("warning", signin.rotation_warning(left))
-        if not ip_allowed(realm.allowed_cidrs_server, client_ip(req)):
+        if not ip_allowed(realm.allowed_cidrs_server, request_ip(req)):
             raise _unauthorized(req)
         self._email_gate(ctx, session)
         self._mfa_gate(ctx, session)

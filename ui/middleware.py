@@ -1,25 +1,24 @@
-"""The UI's own middleware: method override, session, CSRF, identity, limits.
+"""The UI's own middleware: HTTPS redirect, session, CSRF, identity, limits.
 
-Order (outermost first, see ``create_app``): method override runs before
-routing so forms can PATCH/DELETE; security headers wrap everything; the
-session must exist before CSRF can compare tokens; identity needs the
-session; the rate limit keys on the identity when there is one.
+Method override, security headers and the rate-limit headers are the shared
+ones of ``api.common``. Order (outermost first, see ``create_app``): method
+override runs before routing so forms can PATCH/DELETE; security headers
+wrap everything; the session must exist before CSRF can compare tokens;
+identity needs the session; the rate limit keys on the identity when there
+is one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import threading
 import time
 
 import falcon
 
-from models import network
+from api.common.auth import limit_headers, request_ip
+from api.common.middleware import form_value
 from models.accounts import memberships, signin
 from models.accounts.sessions import COOKIE_NAME, CookieCodec, Session
-from models.codes.issue_rules import rfc1123
-from models.network import strip_port
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # Machine endpoints (JWKS, provider webhooks) carry no session or CSRF token.
@@ -29,27 +28,6 @@ BARE_PATHS = ("/static/", "/health", "/favicon.ico", "/jwks/", "/webhooks/")
 def bare(req: falcon.Request) -> bool:
     """Say whether the request skips the session stack (§1.2 "Bare")."""
     return req.path.startswith(BARE_PATHS)
-
-
-def form_value(req: falcon.Request, name: str) -> str | None:
-    """Return a field of a urlencoded body (None for other bodies)."""
-    if req.content_type and req.content_type.startswith(falcon.MEDIA_URLENCODED):
-        media = req.get_media(default_when_empty={})
-        value = media.get(name)
-        return value[0] if isinstance(value, list) else value
-    return None
-
-
-class MethodOverride:
-    """Honour ``_method`` from the query string or a form body (§0)."""
-
-    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """Replace the method, upper-cased, before routing."""
-        override = req.get_param("_method")
-        if not override and req.method == "POST":
-            override = form_value(req, "_method")
-        if override:
-            req.method = override.upper()
 
 
 class HttpsRedirect:
@@ -182,17 +160,6 @@ class Identity:
             )
 
 
-def client_ip(req: falcon.Request) -> str:
-    """Return the client IP: second-to-last X-Forwarded-For hop, else socket."""
-    ip = strip_port(
-        network.client_ip(req.remote_addr, req.get_header("X-Forwarded-For"))
-    )
-    try:
-        return str(ipaddress.ip_address(ip))
-    except ValueError:
-        return ip
-
-
 class RateLimit:
     """Token bucket per user (or per IP when anonymous), with headers (§1.3)."""
 
@@ -205,14 +172,11 @@ class RateLimit:
             return
         user = getattr(req.context, "user", None)
         # NOTE(ui): keyed by user when known, fixing the original's IP-only key.
-        key = f"user:{user.id}" if user else f"ip:{client_ip(req)}"
+        key = f"user:{user.id}" if user else f"ip:{request_ip(req)}"
         decision = self._limiter.take("server:ratelimit", key)
         if not decision.limit:
             return
-        reset = rfc1123(dt.datetime.fromtimestamp(decision.reset, dt.UTC))
-        resp.set_header("X-RateLimit-Limit", str(decision.limit))
-        resp.set_header("X-RateLimit-Remaining", str(decision.remaining))
-        resp.set_header("X-RateLimit-Reset", reset)
+        reset = limit_headers(resp, decision)
         if not decision.allowed:
             resp.set_header("Retry-After", reset)
             resp.status = falcon.HTTP_429

@@ -8,6 +8,7 @@ Resources opt in with a class attribute ``api_key_types``.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from db.cache import BackendUnavailable, Cache
 from db.pool import ConnectionSource
 from db.ratelimit import RateLimiter
 from models.codes.issue_rules import rfc1123 as format_rfc1123
-from models.network import client_ip, ip_allowed
+from models.network import client_ip, ip_allowed, strip_port
 from models.realms.apikeys import authenticate, realm_hint, record_use
 from models.realms.lookup import cached_realm
 from models.secrets import Secrets
@@ -58,8 +59,12 @@ def _protected(req: falcon.Request, resource) -> bool:
 
 
 def request_ip(req: falcon.Request) -> str:
-    """Return the client IP of ``req`` (protocol §10.2)."""
-    return client_ip(req.remote_addr, req.get_header("X-Forwarded-For"))
+    """Return the client IP of ``req`` (protocol §10.2), port stripped, canonical."""
+    ip = strip_port(client_ip(req.remote_addr, req.get_header("X-Forwarded-For")))
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return ip
 
 
 def rfc1123(timestamp: float) -> str:
@@ -146,12 +151,18 @@ class RateLimit:
         else:
             namespace, key = f"{self._surface}:ratelimit:ip", ip
         decision = self._limiter.take(namespace, key)
-        reset = rfc1123(decision.reset)
-        resp.set_header("X-RateLimit-Limit", str(decision.limit))
-        resp.set_header("X-RateLimit-Remaining", str(decision.remaining))
-        resp.set_header("X-RateLimit-Reset", reset)
+        reset = limit_headers(resp, decision)
         if not decision.allowed:
             raise RateLimited(reset)
+
+
+def limit_headers(resp: falcon.Response, decision) -> str:
+    """Set the X-RateLimit-* headers of a limiter decision; return the reset."""
+    reset = rfc1123(decision.reset)
+    resp.set_header("X-RateLimit-Limit", str(decision.limit))
+    resp.set_header("X-RateLimit-Remaining", str(decision.remaining))
+    resp.set_header("X-RateLimit-Reset", reset)
+    return reset
 
 
 def install_handlers(app: falcon.App) -> None:

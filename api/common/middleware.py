@@ -1,4 +1,4 @@
-"""Cross-cutting middleware shared by the machine-facing surfaces."""
+"""Cross-cutting middleware shared by every surface, the web UI included."""
 
 from __future__ import annotations
 
@@ -35,25 +35,51 @@ class RequestId:
             )
 
 
+def form_value(req: falcon.Request, name: str) -> str | None:
+    """Return a field of a urlencoded body (None for other bodies)."""
+    if req.content_type and req.content_type.startswith(falcon.MEDIA_URLENCODED):
+        media = req.get_media(default_when_empty={})
+        value = media.get(name)
+        return value[0] if isinstance(value, list) else value
+    return None
+
+
 class MethodOverride:
-    """Honour ``_method`` in the query string before routing (protocol §0)."""
+    """Honour ``_method`` before routing (protocol §0).
+
+    The APIs take it from the query string only; with ``forms=True`` (the web
+    UI) a POSTed form may carry it too, since HTML forms cannot PATCH/DELETE.
+    """
+
+    def __init__(self, *, forms: bool = False):
+        self.forms = forms
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """Replace the method when ``_method`` is present."""
+        """Replace the method, upper-cased, when ``_method`` is present."""
         override = req.get_param("_method")
+        if not override and self.forms and req.method == "POST":
+            override = form_value(req, "_method")
         if override:
             req.method = override.upper()
 
 
 class SecurityHeaders:
-    """Security headers of protocol §1.6; ``html`` adds X-Frame-Options."""
+    """Security headers of protocol §1.6; ``html`` adds X-Frame-Options.
 
-    def __init__(self, *, html: bool = False, dev_mode: bool = False):
+    ``csp`` sets a Content-Security-Policy (the web UI's strict one).
+    """
+
+    def __init__(
+        self, *, html: bool = False, dev_mode: bool = False, csp: str | None = None
+    ):
         self.html = html
         self.dev_mode = dev_mode
+        self.csp = csp
 
     def process_response(self, req, resp, resource, req_succeeded) -> None:
         """Set the headers on every response."""
+        if self.csp:
+            resp.set_header("Content-Security-Policy", self.csp)
         resp.set_header("X-Content-Type-Options", "nosniff")
         resp.set_header("Referrer-Policy", "strict-origin-when-cross-origin")
         if self.html:

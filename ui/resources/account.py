@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import falcon
 
+from api.common.middleware import form_value
 from models.accounts import mfa, signin
 from ui.guards import signed_in
-from ui.middleware import form_value
 from ui.web import redirect
 
 

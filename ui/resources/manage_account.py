@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from api.common.middleware import form_value
 from models.accounts import flows as account_flows
 from models.accounts import mail as mailer
 from models.accounts import memberships
 from models.accounts.action_tokens import TokenError
 from models.accounts.signin import SigninError
-from ui.middleware import form_value
 from ui.web import redirect
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import falcon
 
+from api.common.middleware import form_value
 from models.accounts import signin
 from models.accounts.firebase import FirebaseTokenError
 from ui.guards import signed_in
-from ui.middleware import form_value
 from ui.web import redirect, wants_json
 
 REAUTH_REDIR = "login/register-phone"

@@ -44,3 +44,13 @@ def add_sms_signing_key(conn, services, realm_id: int) -> tuple[str, object]:
         conn, realm_id=realm_id, key_id=version, active=True
     )
     return sms.sms_kid(realm_id, row_id), services.keystore.public_key(conn, version)
+
+
+def count(conn, sql, **params):
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def realm_codes(conn, realm_id):
+    return count(
+        conn, "SELECT count(*) FROM verification_codes WHERE realm_id=%(r)s", r=realm_id
+    )

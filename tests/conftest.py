@@ -161,3 +161,13 @@ def services(settings, conn):
     svc = build_services(settings, db=SingleConnectionSource(conn), clock=SystemClock())
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def fake_sms():
+    """A Twilio-compatible SMS provider on a local port."""
+    from tests.fakes.sms import start_fake_sms
+
+    state = start_fake_sms()
+    yield state
+    state.close()

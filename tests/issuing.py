@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import psycopg
 
 from db.queries.codes import sms as sms_q
@@ -54,3 +56,10 @@ def realm_codes(conn, realm_id):
     return count(
         conn, "SELECT count(*) FROM verification_codes WHERE realm_id=%(r)s", r=realm_id
     )
+
+
+TODAY = dt.datetime.now(dt.UTC).date()
+
+
+def days_ago(n: int) -> str:
+    return (TODAY - dt.timedelta(days=n)).isoformat()

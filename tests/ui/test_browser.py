@@ -20,7 +20,6 @@ from db.crypto import Envelope
 from db.secrets import SecretStore
 from models.realms.bootstrap import bootstrap_demo
 from models.secrets import Secrets
-from tests.fakes.sms import start_fake_sms
 from tests.issuing import add_sms_config
 from tests.support import TEST_KEK, gunicorn, make_env
 
@@ -35,14 +34,6 @@ ARGS = [
     "--no-first-run",
 ]
 LOCKOUT_SECONDS = 3
-
-
-@pytest.fixture
-def fake_sms():
-    """A Twilio-compatible SMS provider on a local port."""
-    state = start_fake_sms()
-    yield state
-    state.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import uuid
 import pytest
 
 from models.accounts.rbac import Permission
-from tests.fakes.sms import start_fake_sms
 from tests.issuing import add_sms_config
 
 
@@ -65,13 +64,6 @@ def test_issue_in_maintenance_mode(signed_in, conn, demo):
 def test_issue_needs_json(signed_in):
     result = signed_in.form("/codes/issue", {"testType": "confirmed"})
     assert result.status_code == 415
-
-
-@pytest.fixture
-def fake_sms():
-    state = start_fake_sms()
-    yield state
-    state.close()
 
 
 @pytest.fixture

@@ -7,19 +7,11 @@ from api.admin.app import create_app
 from models.codes import sms
 from models.codes.issue import IssueService
 from models.realms.apikeys import KeyType
-from tests.fakes.sms import start_fake_sms
 from tests.issuing import make_key, make_realm
 
 
 def days_ago(n: int) -> str:
     return (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=n)).isoformat()
-
-
-@pytest.fixture
-def fake_sms():
-    state = start_fake_sms()
-    yield state
-    state.close()
 
 
 class AdminApi:

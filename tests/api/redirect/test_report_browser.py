@@ -15,7 +15,6 @@ from db.queries.codes import sms as sms_q
 from models.codes import sms
 from models.realms.bootstrap import DEMO_APPS
 from tests.api.redirect.browser import chromium_page, redirect_stack
-from tests.fakes.sms import start_fake_sms
 from tests.support import TEST_KEK
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -44,13 +43,6 @@ def _codes(dsn: str, realm_id: int) -> list[tuple]:
             " WHERE realm_id = %(realm)s",
             {"realm": realm_id},
         ).fetchall()
-
-
-@pytest.fixture
-def fake_sms():
-    state = start_fake_sms()
-    yield state
-    state.close()
 
 
 def test_report_sends_the_code_by_sms(fresh_db, fake_sms):

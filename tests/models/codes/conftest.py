@@ -5,15 +5,7 @@ import pytest
 from db.queries.realms import core as realm_q
 from models.codes import sms
 from models.codes.issue import Issuer, IssueService
-from tests.fakes.sms import start_fake_sms
 from tests.issuing import make_key, make_realm
-
-
-@pytest.fixture
-def fake_sms():
-    state = start_fake_sms()
-    yield state
-    state.close()
 
 
 @pytest.fixture

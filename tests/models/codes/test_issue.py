@@ -6,18 +6,14 @@ from db.queries.realms import core as realm_q
 from models.codes.issue import Issuer, IssueRequest, rfc1123
 from models.errors import DomainError, ErrorCode
 from tests.issuing import (
+    TODAY,
     count,
+    days_ago,
     make_key,
     make_realm,
     realm_codes,
 )
 from tests.support import vectors
-
-TODAY = dt.datetime.now(dt.UTC).date()
-
-
-def days_ago(n: int) -> str:
-    return (TODAY - dt.timedelta(days=n)).isoformat()
 
 
 @pytest.mark.parametrize("entry", vectors("rfc1123_timestamps"))

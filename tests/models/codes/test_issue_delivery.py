@@ -18,16 +18,11 @@ from tests.issuing import (
     add_sms_config,
     add_sms_signing_key,
     count,
+    days_ago,
     make_key,
     make_realm,
     realm_codes,
 )
-
-TODAY = dt.datetime.now(dt.UTC).date()
-
-
-def days_ago(n: int) -> str:
-    return (TODAY - dt.timedelta(days=n)).isoformat()
 
 
 def test_sms_is_sent_with_the_long_code(

@@ -8,7 +8,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from models.codes import sms
 from models.codes.phone import canonical_phone
 from models.errors import DomainError, ErrorCode
-from tests.fakes.sms import start_fake_sms
 from tests.issuing import TWILIO_SID
 from tests.support import vectors
 
@@ -94,13 +93,6 @@ def test_sms_signature_vectors(entry):
 def test_signing_purpose_is_case_insensitive():
     assert sms.signing_purpose("User-Report") == "User Report"
     assert sms.signing_purpose("confirmed") == "EN Report"
-
-
-@pytest.fixture
-def fake_sms():
-    state = start_fake_sms()
-    yield state
-    state.close()
 
 
 PROVIDER = sms.SmsProvider(TWILIO_SID, "s3cr3t", "+15005550006", "MG" + "1" * 32)

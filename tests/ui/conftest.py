@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import os
+from types import SimpleNamespace
 
+import psycopg
 import pytest
 
+from db.crypto import Envelope
 from db.pool import SingleConnectionSource
+from db.secrets import SecretStore
 from models.clock import FixedClock
 from models.realms.bootstrap import bootstrap_demo
+from models.secrets import Secrets
 from models.services import build_services
 from models.settings import Settings
-from tests.support import make_env
+from tests.issuing import add_sms_config
+from tests.support import TEST_KEK, gunicorn, make_env
+from tests.ui.browser import ARGS, CHROMIUM, LOCKOUT_SECONDS
 from tests.ui.client import UiClient
 
 
@@ -78,3 +87,58 @@ def signed_in(browser, demo):
     )
     assert browser.get("/login/register-phone").status_code == 200
     return browser
+
+
+# Browser-test fixtures: a committed demo database, gunicorn, Chromium.
+
+
+@pytest.fixture
+def demo_db(fresh_db):
+    """The demo realm (with an SMS provider) committed in a private database."""
+    envelope = Envelope(base64.b64decode(TEST_KEK))
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        creds = bootstrap_demo(conn, Secrets(SecretStore(envelope)))
+        add_sms_config(conn, SimpleNamespace(envelope=envelope), creds.realm_id)
+    return fresh_db, creds
+
+
+@pytest.fixture
+def stack_env(demo_db, fake_sms):
+    """Environment shared by the UI and the apiserver under test."""
+    dsn, _ = demo_db
+    return make_env(
+        DATABASE_URL=dsn,
+        DEV_MODE="true",
+        ENCV_SIGNIN_LOCKOUT=f"{LOCKOUT_SECONDS}s",
+        ENCV_SMS_API_URL=fake_sms.url,
+        ENCV_LOG_LEVEL="WARNING",
+    )
+
+
+@pytest.fixture
+def server(stack_env):
+    """Base URL of the UI under gunicorn."""
+    with gunicorn("ui.app:get_app()", stack_env, workers=2) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium is not installed")
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("dialog", lambda dialog: dialog.accept())
+    yield page
+    context.close()

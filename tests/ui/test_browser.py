@@ -6,114 +6,23 @@ demo realm, and a gunicorn serving ``ui.app:get_app()`` on a free port.
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 import urllib.request
-from types import SimpleNamespace
 
 import psycopg
 import pyotp
 import pytest
 
-from db.crypto import Envelope
-from db.secrets import SecretStore
-from models.realms.bootstrap import bootstrap_demo
-from models.secrets import Secrets
-from tests.issuing import add_sms_config
-from tests.support import TEST_KEK, gunicorn, make_env
+from tests.support import gunicorn
+from tests.ui.browser import LOCKOUT_SECONDS, expect, sign_in, to_issue_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-LOCKOUT_SECONDS = 3
-
-
-@pytest.fixture
-def demo_db(fresh_db):
-    """The demo realm (with an SMS provider) committed in a private database."""
-    envelope = Envelope(base64.b64decode(TEST_KEK))
-    with psycopg.connect(fresh_db, autocommit=True) as conn:
-        creds = bootstrap_demo(conn, Secrets(SecretStore(envelope)))
-        add_sms_config(conn, SimpleNamespace(envelope=envelope), creds.realm_id)
-    return fresh_db, creds
-
-
-@pytest.fixture
-def stack_env(demo_db, fake_sms):
-    """Environment shared by the UI and the apiserver under test."""
-    dsn, _ = demo_db
-    return make_env(
-        DATABASE_URL=dsn,
-        DEV_MODE="true",
-        ENCV_SIGNIN_LOCKOUT=f"{LOCKOUT_SECONDS}s",
-        ENCV_SMS_API_URL=fake_sms.url,
-        ENCV_LOG_LEVEL="WARNING",
-    )
-
-
-@pytest.fixture
-def server(stack_env):
-    """Base URL of the UI under gunicorn."""
-    with gunicorn("ui.app:get_app()", stack_env, workers=2) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    import os
-
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium is not installed")
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
-
-
-def expect(locator):
-    """Playwright's auto-retrying assertions (no page-side eval under our CSP)."""
-    from playwright.sync_api import expect as pw_expect
-
-    return pw_expect(locator)
-
-
-def _sign_in(page, base, email, password):
-    page.goto(base + "/")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("#submit")
-
-
-def _to_issue_page(page, base, creds):
-    _sign_in(page, base, creds.realm_admin["email"], creds.realm_admin["password"])
-    # Demo realm MFA mode is "prompt": asked once, then allowed through.
-    page.wait_for_url("**/login/register-phone")
-    page.click("#skip-mfa")
-    page.wait_for_url("**/codes/issue")
 
 
 def test_realm_admin_signs_in(page, server, demo_db):
     _, creds = demo_db
-    _to_issue_page(page, server, creds)
+    to_issue_page(page, server, creds)
     assert page.is_visible("text=Bulk issue codes")
     assert page.inner_text(".brand") == "Demo Health Authority - US-DEMO"
     page.click("summary")
@@ -124,7 +33,7 @@ def test_realm_admin_signs_in(page, server, demo_db):
 
 def test_enrol_totp_and_sign_in_with_code(page, server, demo_db):
     _, creds = demo_db
-    _sign_in(page, server, creds.realm_admin["email"], creds.realm_admin["password"])
+    sign_in(page, server, creds.realm_admin["email"], creds.realm_admin["password"])
     page.wait_for_url("**/login/register-phone")
     secret = page.inner_text("#totp-secret").strip()
     page.fill("#display_name", "Test phone")
@@ -133,7 +42,7 @@ def test_enrol_totp_and_sign_in_with_code(page, server, demo_db):
     page.wait_for_selector("text=Authenticator app added.")
     assert page.is_visible("td:has-text('Test phone')")
     page.goto(server + "/signout")
-    _sign_in(page, server, creds.realm_admin["email"], creds.realm_admin["password"])
+    sign_in(page, server, creds.realm_admin["email"], creds.realm_admin["password"])
     page.wait_for_selector("#totp")
     page.fill("#totp", pyotp.TOTP(secret).now())
     page.click("#submit")
@@ -143,7 +52,7 @@ def test_enrol_totp_and_sign_in_with_code(page, server, demo_db):
 
 def test_issue_code_and_verify_it_on_the_apiserver(page, server, demo_db, stack_env):
     dsn, creds = demo_db
-    _to_issue_page(page, server, creds)
+    to_issue_page(page, server, creds)
     page.check("input[name=testType][value=confirmed]")
     page.click("#issue-submit")
     page.wait_for_selector("#issue-result:not([hidden])")
@@ -182,7 +91,7 @@ def test_bulk_upload_200_rows(page, server, demo_db, tmp_path, fake_sms):
     dsn, creds = demo_db
     csv = tmp_path / "people.csv"
     csv.write_text("".join(f"+1206555{i:04d},,\n" for i in range(200)))
-    _to_issue_page(page, server, creds)
+    to_issue_page(page, server, creds)
     page.goto(server + "/codes/bulk-issue")
     page.set_input_files("#csv", str(csv))
     page.click("#bulk-start")
@@ -212,7 +121,7 @@ def test_bulk_upload_200_rows(page, server, demo_db, tmp_path, fake_sms):
 
 def test_status_lookup_and_expire(page, server, demo_db):
     dsn, creds = demo_db
-    _to_issue_page(page, server, creds)
+    to_issue_page(page, server, creds)
     page.click("#issue-submit")
     page.wait_for_selector("#issue-result:not([hidden])")
     uuid = page.inner_text("#code-uuid").strip()
@@ -237,10 +146,10 @@ def test_five_wrong_passwords_lock_the_account(page, server, demo_db):
     dsn, creds = demo_db
     email, good = creds.realm_admin["email"], creds.realm_admin["password"]
     for attempt in range(5):
-        _sign_in(page, server, email, f"wrong-{attempt}")
+        sign_in(page, server, email, f"wrong-{attempt}")
         page.wait_for_selector(".flash-error")
     assert "Too many unsuccessful attempts" in page.inner_text(".flash-error")
-    _sign_in(page, server, email, good)
+    sign_in(page, server, email, good)
     page.wait_for_selector(".flash-error")
     assert "Too many unsuccessful attempts" in page.inner_text(".flash-error")
     with psycopg.connect(dsn) as conn:
@@ -251,5 +160,5 @@ def test_five_wrong_passwords_lock_the_account(page, server, demo_db):
         ).fetchone()[0]
     assert 0 < locked_for <= LOCKOUT_SECONDS
     time.sleep(float(locked_for) + 0.2)
-    _sign_in(page, server, email, good)
+    sign_in(page, server, email, good)
     page.wait_for_url("**/login/register-phone")

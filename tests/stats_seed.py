@@ -113,6 +113,7 @@ def seed_week(
             realm_id=realm_id,
             app_id=app_id,
             os_kind=OperatingSystem(n % 3),
+            bad_nonce=n % 2 == 0,
         )
         count_sms_error(conn, day=day, realm_id=realm_id, error_code="30003")
         seeded.days.append(day)

@@ -106,7 +106,10 @@
       return {
         label: set.label, data: set.data.slice(), spanGaps: !!set.spanGaps,
         borderColor: color, backgroundColor: kind === "line" ? color : color + "cc",
-        pointRadius: 0, borderWidth: kind === "line" ? 2 : 0, tension: 0.2,
+        // Straight segments and visible points: a week of data must not
+        // look like a smooth curve between days that were never measured.
+        pointRadius: kind === "line" && labels.length <= 31 ? 2 : 0,
+        borderWidth: kind === "line" ? 2 : 0, tension: 0,
       };
     });
     var old = window.Chart.getChart(canvas);
@@ -180,7 +183,10 @@
     var c;
     if (chart === "all" && (c = canvas("codes"))) {
       var sets = named(["codes_issued", "codes_claimed", "codes_invalid", "tokens_claimed"]);
-      if (body.has_key_server_stats) sets.push(named(["total_publish_requests"])[0]);
+      if (body.has_key_server_stats) {
+        sets.push({ label: LABELS.total_publish_requests, data: stats.map(function (s) {
+          return settledDay(s) ? s.data.total_publish_requests : null; }) });
+      }
       draw(c, "line", labels, sets, false);
     }
     if (chart === "all" && (c = canvas("invalid-os"))) {

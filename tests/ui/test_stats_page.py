@@ -72,3 +72,21 @@ def test_members_without_stats_read_are_refused(signed_in, conn, demo):
         (int(Permission.USER_READ | Permission.API_KEY_READ), demo.realm_id),
     )
     assert signed_in.get("/realm/stats").status_code == 401
+
+
+def test_per_day_chart_def_for_detail_pages():
+    from ui.render import make_lookup
+
+    chart = make_lookup().get_template("stats/_chart.mako").get_def("per_day")
+    html = chart.render(
+        url="/stats/realm/api-keys/5.json",
+        series=["codes_issued", "tokens_claimed"],
+        title="Codes & tokens per day",
+    )
+    assert 'data-stats-url="/stats/realm/api-keys/5.json"' in html
+    assert 'data-stats-series="codes_issued,tokens_claimed"' in html
+    assert 'href="/stats/realm/api-keys/5.csv"' in html
+    assert "Codes &amp; tokens per day" in html
+    assert '<script src="/static/js/stats.js" defer></script>' in html
+    bare = chart.render(url="/x.json", series=["codes_issued"], with_scripts=False)
+    assert "<script" not in bare

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import falcon
 
+from api.common.downloads import send
 from models.clock import Clock
 from models.realms.apikeys import KeyType
+from models.stats.exports import FORMATS, render
 from models.stats.reports import StatsReports
-
-FORMATS = {"json", "csv"}
 
 # (route, report kind); ``{object_id}`` routes report one user or API key.
 ROUTES = (
@@ -24,13 +21,6 @@ ROUTES = (
     ("/api/stats/realm/external-issuers.{fmt}", "external-issuers"),
     ("/api/stats/realm/sms-errors.{fmt}", "sms-errors"),
 )
-
-
-def to_csv(rows: list[list[str]]) -> str:
-    """Render rows as RFC 4180 CSV (CRLF line ends)."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
 
 
 class StatsResource:
@@ -54,12 +44,5 @@ class StatsResource:
         if fmt not in FORMATS:
             raise falcon.HTTPRouteNotFound()
         report = self._reports.report(self._kind, req.context.realm.id, object_id)
-        if fmt == "json":
-            resp.media = report.json
-            return
-        stamp = self._clock.now().strftime("%Y%m%d%H%M%S")
-        resp.content_type = "text/csv"
-        resp.set_header(
-            "Content-Disposition", f"attachment;filename={stamp}-{report.name}.csv"
-        )
-        resp.text = to_csv(report.csv) if report.csv else ""
+        download = render(report, fmt, self._clock.now())
+        send(resp, download)

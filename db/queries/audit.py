@@ -2,7 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import psycopg
+from psycopg.rows import class_row
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit entry, with the name of its realm (None for system entries)."""
+
+    id: int
+    realm_id: int
+    realm_name: str | None
+    actor_id: str
+    actor_display: str
+    action: str
+    target_id: str
+    target_display: str
+    diff: str | None
+    created_at: dt.datetime
+
+
+# Filters shared by the count and the page: a NULL parameter means "any".
+_FILTER = (
+    " WHERE (%(realm_id)s::int IS NULL OR a.realm_id = %(realm_id)s)"
+    " AND (%(since)s::timestamptz IS NULL OR a.created_at >= %(since)s)"
+    " AND (%(before)s::timestamptz IS NULL OR a.created_at < %(before)s)"
+)
 
 
 def insert_audit_entry(
@@ -32,3 +60,45 @@ def insert_audit_entry(
             "diff": diff,
         },
     ).fetchone()[0]
+
+
+def count_audit_entries(
+    conn: psycopg.Connection,
+    *,
+    realm_id: int | None,
+    since: dt.datetime | None,
+    before: dt.datetime | None,
+) -> int:
+    """Count the entries of one realm (or all) in ``[since, before)``."""
+    return conn.execute(
+        "SELECT count(*) FROM audit_entries a" + _FILTER,
+        {"realm_id": realm_id, "since": since, "before": before},
+    ).fetchone()[0]
+
+
+def list_audit_entries(
+    conn: psycopg.Connection,
+    *,
+    realm_id: int | None,
+    since: dt.datetime | None,
+    before: dt.datetime | None,
+    limit: int,
+    offset: int,
+) -> list[AuditRow]:
+    """Return one page of entries in ``[since, before)``, newest first."""
+    with conn.cursor(row_factory=class_row(AuditRow)) as cur:
+        return cur.execute(
+            "SELECT a.id, a.realm_id, r.name AS realm_name, a.actor_id,"
+            " a.actor_display, a.action, a.target_id, a.target_display, a.diff,"
+            " a.created_at FROM audit_entries a LEFT JOIN realms r ON r.id = a.realm_id"
+            + _FILTER
+            + " ORDER BY a.created_at DESC, a.id DESC"
+            " LIMIT %(limit)s OFFSET %(offset)s",
+            {
+                "realm_id": realm_id,
+                "since": since,
+                "before": before,
+                "limit": limit,
+                "offset": offset,
+            },
+        ).fetchall()

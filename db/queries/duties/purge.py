@@ -70,11 +70,17 @@ def purge_mobile_apps(conn: psycopg.Connection, *, cutoff: dt.datetime) -> int:
 
 def purge_audit_entries(conn: psycopg.Connection, *, cutoff: dt.datetime) -> int:
     """Delete audit entries created before ``cutoff``."""
-    return _count(
-        conn,
-        "DELETE FROM audit_entries WHERE created_at < %(cutoff)s",
-        {"cutoff": cutoff},
-    )
+    # The append-only trigger lets a DELETE through only while this
+    # transaction-local flag is on; it is switched off again right after.
+    with conn.transaction():
+        conn.execute("SELECT set_config('encv.audit_purge', 'on', true)")
+        done = _count(
+            conn,
+            "DELETE FROM audit_entries WHERE created_at < %(cutoff)s",
+            {"cutoff": cutoff},
+        )
+        conn.execute("SELECT set_config('encv.audit_purge', 'off', true)")
+    return done
 
 
 def purge_users(conn: psycopg.Connection, *, cutoff: dt.datetime) -> int:

@@ -2,7 +2,6 @@
 
 from dagster import (
     AssetExecutionContext,
-    AssetSpec,
     MetadataValue,
     Output,
     asset,
@@ -11,14 +10,9 @@ from dagster import (
 
 from models.duties import locks, modeler
 from models.realms.lookup import list_realms
+from orchestration.duties.tables import realm_stats
 from orchestration.gating import WORK_RETRY, duty_schedule
 from orchestration.resources import EncvResource
-
-realm_stats = AssetSpec(
-    "realm_stats",
-    description="Daily per-realm counters written by the request path (external).",
-    group_name="stats",
-)
 
 
 @asset(

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 from encv.wiring import (
+    STANDIN_OFFSET,
     SURFACE_OFFSETS,
     child_env,
     demo_credentials,
@@ -193,7 +194,23 @@ def run_up(args) -> int:
         # Let the demo realm's association files, SMS links and user-report
         # web view answer on this machine (see the README's curl commands).
         env.setdefault("ENX_REDIRECT_DOMAIN", "localhost")
-        env.setdefault("HOSTNAME_TO_REGION", "us-demo.localhost:US-DEMO")
+        # The e2e realm's region answers for the prober's redirect round.
+        env.setdefault("ENCV_E2E_REDIRECT_HOST", "e2e-test.localhost")
+        env.setdefault(
+            "HOSTNAME_TO_REGION",
+            "us-demo.localhost:US-DEMO,e2e-test.localhost:E2E-TEST",
+        )
+        standin = None
+        if not env.get("ENCV_KEY_SERVER_URL"):
+            # No key server: start the stand-in so the e2e probes run green.
+            standin = f"http://127.0.0.1:{port_base + STANDIN_OFFSET}"
+            env["ENCV_KEY_SERVER_URL"] = standin
+            stack.spawn(
+                "key-server-standin",
+                gunicorn_argv("key-server-standin", standin[len("http://") :], 1),
+                env,
+                log_dir,
+            )
 
         for surface, offset in SURFACE_OFFSETS.items():
             bind = f"127.0.0.1:{port_base + offset}"
@@ -225,6 +242,8 @@ def run_up(args) -> int:
         dagster = f"http://127.0.0.1:{dagster_port}"
         checks = {name: f"{u}/health" for name, u in base.items()}
         checks["dagster"] = f"{dagster}/server_info"
+        if standin:
+            checks["key-server-standin"] = f"{standin}/health"
         wait_ready(checks, stack)
         stack_info = {
             "server": base["server"],
@@ -234,6 +253,8 @@ def run_up(args) -> int:
             "dagster": dagster,
             "database_url": url,
         }
+        if standin:
+            stack_info["key_server_standin"] = standin
         (data_dir / "stack.json").write_text(json.dumps(stack_info, indent=2) + "\n")
         print("encv is up:")
         for name, value in stack_info.items():

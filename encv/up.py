@@ -13,6 +13,13 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from encv.scrape import (
+    DAGSTER_METRICS_OFFSET,
+    METRICS_OFFSET,
+    metrics_dir,
+    serve_directory,
+    with_metrics,
+)
 from encv.wiring import (
     STANDIN_OFFSET,
     SURFACE_OFFSETS,
@@ -212,11 +219,24 @@ def run_up(args) -> int:
                 log_dir,
             )
 
+        metrics = {}
         for surface, offset in SURFACE_OFFSETS.items():
             bind = f"127.0.0.1:{port_base + offset}"
+            scrape_port = port_base + METRICS_OFFSET + offset
             stack.spawn(
-                surface, gunicorn_argv(surface, bind, args.workers), env, log_dir
+                surface,
+                gunicorn_argv(surface, bind, args.workers),
+                with_metrics(env, data_dir, surface, scrape_port),
+                log_dir,
             )
+            metrics[surface.replace("-", "_")] = (
+                f"http://127.0.0.1:{scrape_port}/metrics"
+            )
+        dagster_dir = metrics_dir(data_dir, "dagster")
+        metrics["dagster"] = serve_directory(
+            dagster_dir, port_base + DAGSTER_METRICS_OFFSET
+        )
+        dagster_env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(dagster_dir)}
         bin_dir = Path(sys.executable).parent
         stack.spawn(
             "dagster-webserver",
@@ -229,13 +249,13 @@ def run_up(args) -> int:
                 "-m",
                 "orchestration.definitions",
             ],
-            env,
+            dagster_env,
             log_dir,
         )
         stack.spawn(
             "dagster-daemon",
             [str(bin_dir / "dagster-daemon"), "run", "-m", "orchestration.definitions"],
-            env,
+            dagster_env,
             log_dir,
         )
 
@@ -255,11 +275,13 @@ def run_up(args) -> int:
         }
         if standin:
             stack_info["key_server_standin"] = standin
+        stack_info["metrics"] = metrics
         (data_dir / "stack.json").write_text(json.dumps(stack_info, indent=2) + "\n")
         print("encv is up:")
         for name, value in stack_info.items():
-            if name != "database_url":
+            if name not in ("database_url", "metrics"):
                 print(f"  {name:13s} {value}")
+        print("  metrics       " + ", ".join(f"{k} {v}" for k, v in metrics.items()))
         print(f"  logs          {log_dir}\nPress Ctrl-C to stop.", flush=True)
         while not stopping:
             if stack.dead():

@@ -29,6 +29,7 @@ from dagster import (
 )
 
 from models.duties import progress
+from models.telemetry import metrics
 from orchestration.resources import EncvResource
 
 log = logging.getLogger("encv.duties")
@@ -59,7 +60,9 @@ def ended_at_gate(instance, run_id: str, *, asset_job: bool = False) -> bool:
 def note_success(instance, run, conn, now, *, asset_job: bool) -> SkipReason | None:
     """Record a successful run of a duty unless its gate stopped it."""
     if ended_at_gate(instance, run.run_id, asset_job=asset_job):
+        metrics.DUTY_RUNS.labels(run.job_name, "skipped").inc()
         return SkipReason(f"{run.job_name} ended at its gate: not a success")
+    metrics.DUTY_RUNS.labels(run.job_name, "succeeded").inc()
     progress.record_success(conn, run.job_name, run.run_id, now)
     return None
 
@@ -91,6 +94,7 @@ def build_sensors(jobs, watched: list[str], asset_jobs: frozenset[str]):
     )
     def duty_failure_sensor(context: RunFailureSensorContext):
         run = context.dagster_run
+        metrics.DUTY_RUNS.labels(run.job_name, "failed").inc()
         message = context.failure_event.message or "run failed"
         log.error(
             "duty %s failed (run %s): %s",

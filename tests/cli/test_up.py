@@ -20,10 +20,10 @@ def test_encv_up_serves_everything_and_stops_cleanly(tmp_path):
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "ENCV_KEK"}
     }
-    # Five consecutive free ports: the surfaces and the key-server stand-in.
+    # Surfaces and stand-in at base..base+4, metrics at base+10..base+14.
     while True:
         base = free_port()
-        if base < 60000 and all(_port_free(base + i) for i in range(5)):
+        if base < 60000 and all(_port_free(base + i) for i in range(15)):
             break
     dagster_port = free_port()
     env.update(
@@ -54,6 +54,14 @@ def test_encv_up_serves_everything_and_stops_cleanly(tmp_path):
             "dagster",
             "database_url",
             "key_server_standin",
+            "metrics",
+        }
+        assert set(stack["metrics"]) == {
+            "server",
+            "apiserver",
+            "adminapi",
+            "enx_redirect",
+            "dagster",
         }
         assert stack["server"] == f"http://127.0.0.1:{base}"
         assert stack["enx_redirect"] == f"http://127.0.0.1:{base + 3}"
@@ -63,6 +71,13 @@ def test_encv_up_serves_everything_and_stops_cleanly(tmp_path):
         with urllib.request.urlopen(
             stack["dagster"] + "/server_info", timeout=5
         ) as resp:
+            assert resp.status == 200
+        for name in ("server", "apiserver", "adminapi", "enx_redirect"):
+            with urllib.request.urlopen(stack["metrics"][name], timeout=5) as resp:
+                text = resp.read().decode()
+            # The /health checks above were counted by that surface's workers.
+            assert 'route="/health"' in text, name
+        with urllib.request.urlopen(stack["metrics"]["dagster"], timeout=5) as resp:
             assert resp.status == 200
         # The prober runs green against the stack and its key-server stand-in.
         job_env = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import logging
 import os
 import sys
 
@@ -21,6 +20,7 @@ from encv.wiring import (
     print_demo,
     with_database,
 )
+from models.telemetry.logs import configure_from
 
 
 def cmd_migrate(args) -> int:
@@ -142,11 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `encv` command."""
-    logging.basicConfig(
-        level=os.environ.get("ENCV_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    # Text in a terminal, JSON lines otherwise (ENCV_LOG_FORMAT overrides).
+    configure_from(os.environ, "encv")
     args = build_parser().parse_args(argv)
     return args.func(args)
 

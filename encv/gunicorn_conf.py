@@ -1,4 +1,14 @@
-"""Gunicorn settings shared by every surface (`--config python:encv.gunicorn_conf`)."""
+"""Gunicorn settings shared by every surface (`--config python:encv.gunicorn_conf`).
+
+Metrics: when ``PROMETHEUS_MULTIPROC_DIR`` is set, every worker writes its
+samples there; with ``ENCV_METRICS_BIND`` (HOST:PORT) the master serves the
+sum of all workers at ``/metrics`` on that separate bind, so scrapes never
+compete with (or are exposed to) the surface's public traffic.
+"""
+
+import os
+import shutil
+import sys
 
 # Sync workers measured fastest on this class of machine (toolchain.md).
 worker_class = "sync"
@@ -10,3 +20,70 @@ graceful_timeout = 10
 accesslog = None
 errorlog = "-"
 loglevel = "warning"
+
+# Gunicorn's own lines as JSON too, unless a person reads them in a terminal.
+_FORMAT = os.environ.get("ENCV_LOG_FORMAT", "") or (
+    "text" if sys.stderr.isatty() else "json"
+)
+if _FORMAT == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "models.telemetry.logs.JsonFormatter"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        # gunicorn merges this over its defaults key by key: every logger it
+        # configures must name our handler.
+        "root": {"level": "INFO", "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {
+                "level": "WARNING",
+                "handlers": ["stderr"],
+                "propagate": False,
+            },
+            "gunicorn.access": {
+                "level": "WARNING",
+                "handlers": ["stderr"],
+                "propagate": False,
+            },
+        },
+    }
+
+
+def _metrics_dir() -> str:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def on_starting(server) -> None:
+    """Start from an empty metrics directory (old workers' files are stale)."""
+    path = _metrics_dir()
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path, exist_ok=True)
+
+
+def when_ready(server) -> None:
+    """Serve the workers' summed metrics on ENCV_METRICS_BIND, if set."""
+    bind = os.environ.get("ENCV_METRICS_BIND", "")
+    if not (bind and _metrics_dir()):
+        return
+    from prometheus_client import start_http_server
+
+    from models.telemetry.metrics import registry
+
+    host, _, port = bind.rpartition(":")
+    start_http_server(int(port), addr=host or "127.0.0.1", registry=registry())
+    server.log.info("metrics on http://%s/metrics", bind)
+
+
+def child_exit(server, worker) -> None:
+    """Fold a dead worker's live gauges out of the sums."""
+    if _metrics_dir():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

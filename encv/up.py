@@ -13,7 +13,15 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from encv.scrape import (
+    DAGSTER_METRICS_OFFSET,
+    METRICS_OFFSET,
+    metrics_dir,
+    serve_directory,
+    with_metrics,
+)
 from encv.wiring import (
+    STANDIN_OFFSET,
     SURFACE_OFFSETS,
     child_env,
     demo_credentials,
@@ -193,13 +201,42 @@ def run_up(args) -> int:
         # Let the demo realm's association files, SMS links and user-report
         # web view answer on this machine (see the README's curl commands).
         env.setdefault("ENX_REDIRECT_DOMAIN", "localhost")
-        env.setdefault("HOSTNAME_TO_REGION", "us-demo.localhost:US-DEMO")
+        # The e2e realm's region answers for the prober's redirect round.
+        env.setdefault("ENCV_E2E_REDIRECT_HOST", "e2e-test.localhost")
+        env.setdefault(
+            "HOSTNAME_TO_REGION",
+            "us-demo.localhost:US-DEMO,e2e-test.localhost:E2E-TEST",
+        )
+        standin = None
+        if not env.get("ENCV_KEY_SERVER_URL"):
+            # No key server: start the stand-in so the e2e probes run green.
+            standin = f"http://127.0.0.1:{port_base + STANDIN_OFFSET}"
+            env["ENCV_KEY_SERVER_URL"] = standin
+            stack.spawn(
+                "key-server-standin",
+                gunicorn_argv("key-server-standin", standin[len("http://") :], 1),
+                env,
+                log_dir,
+            )
 
+        metrics = {}
         for surface, offset in SURFACE_OFFSETS.items():
             bind = f"127.0.0.1:{port_base + offset}"
+            scrape_port = port_base + METRICS_OFFSET + offset
             stack.spawn(
-                surface, gunicorn_argv(surface, bind, args.workers), env, log_dir
+                surface,
+                gunicorn_argv(surface, bind, args.workers),
+                with_metrics(env, data_dir, surface, scrape_port),
+                log_dir,
             )
+            metrics[surface.replace("-", "_")] = (
+                f"http://127.0.0.1:{scrape_port}/metrics"
+            )
+        dagster_dir = metrics_dir(data_dir, "dagster")
+        metrics["dagster"] = serve_directory(
+            dagster_dir, port_base + DAGSTER_METRICS_OFFSET
+        )
+        dagster_env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(dagster_dir)}
         bin_dir = Path(sys.executable).parent
         stack.spawn(
             "dagster-webserver",
@@ -212,19 +249,21 @@ def run_up(args) -> int:
                 "-m",
                 "orchestration.definitions",
             ],
-            env,
+            dagster_env,
             log_dir,
         )
         stack.spawn(
             "dagster-daemon",
             [str(bin_dir / "dagster-daemon"), "run", "-m", "orchestration.definitions"],
-            env,
+            dagster_env,
             log_dir,
         )
 
         dagster = f"http://127.0.0.1:{dagster_port}"
         checks = {name: f"{u}/health" for name, u in base.items()}
         checks["dagster"] = f"{dagster}/server_info"
+        if standin:
+            checks["key-server-standin"] = f"{standin}/health"
         wait_ready(checks, stack)
         stack_info = {
             "server": base["server"],
@@ -234,11 +273,15 @@ def run_up(args) -> int:
             "dagster": dagster,
             "database_url": url,
         }
+        if standin:
+            stack_info["key_server_standin"] = standin
+        stack_info["metrics"] = metrics
         (data_dir / "stack.json").write_text(json.dumps(stack_info, indent=2) + "\n")
         print("encv is up:")
         for name, value in stack_info.items():
-            if name != "database_url":
+            if name not in ("database_url", "metrics"):
                 print(f"  {name:13s} {value}")
+        print("  metrics       " + ", ".join(f"{k} {v}" for k, v in metrics.items()))
         print(f"  logs          {log_dir}\nPress Ctrl-C to stop.", flush=True)
         while not stopping:
             if stack.dead():

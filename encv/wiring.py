@@ -19,9 +19,12 @@ SURFACES = {
     "apiserver": "api.device.app:get_app()",
     "adminapi": "api.admin.app:get_app()",
     "enx-redirect": "api.redirect.app:get_app()",
+    # Local only: stands in for the key server so `encv up` can run the prober.
+    "key-server-standin": "api.keyserver.app:get_app()",
 }
 # Offsets from --port-base, in the order of the contract.
 SURFACE_OFFSETS = {"server": 0, "apiserver": 1, "adminapi": 2, "enx-redirect": 3}
+STANDIN_OFFSET = 4
 
 
 def load_settings() -> Settings:

@@ -203,6 +203,7 @@ class OpsSettings:
     e2e_apiserver_url: str  # ENCV_E2E_APISERVER_URL
     e2e_adminapi_url: str  # ENCV_E2E_ADMINAPI_URL
     e2e_redirect_url: str  # ENCV_E2E_REDIRECT_URL
+    e2e_redirect_host: str  # ENCV_E2E_REDIRECT_HOST: Host header of that round
     min_realms_for_system_stats: int  # MIN_REALMS_FOR_SYSTEM_STATS, default 2
 
 
@@ -359,6 +360,7 @@ class Settings:
                 e2e_apiserver_url=e.str("ENCV_E2E_APISERVER_URL", ""),
                 e2e_adminapi_url=e.str("ENCV_E2E_ADMINAPI_URL", ""),
                 e2e_redirect_url=e.str("ENCV_E2E_REDIRECT_URL", ""),
+                e2e_redirect_host=e.str("ENCV_E2E_REDIRECT_HOST", ""),
                 min_realms_for_system_stats=e.int("MIN_REALMS_FOR_SYSTEM_STATS", 2, 0),
             ),
             redirect=RedirectSettings(

@@ -15,6 +15,7 @@ from models.clock import FixedClock
 from models.duties import locks
 from models.services import Services, build_services
 from models.settings import Settings
+from models.telemetry import logs
 
 
 class EncvResource(ConfigurableResource):
@@ -48,6 +49,9 @@ class EncvResource(ConfigurableResource):
         self._services = build_services(settings, name=self.name, clock=clock)
         run = context.run
         self._holder = f"run:{run.run_id if run else os.getpid()}"
+        # Our loggers speak JSON here too; calls the run makes carry its id.
+        logs.configure_from(environ, "dagster")
+        logs.request_id.set(self._holder)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         """Release this run's gates and close the pool."""

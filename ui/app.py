@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 
 import falcon
 
 from api.common.health import HealthResource
-from api.common.middleware import MethodOverride, SecurityHeaders
+from api.common.metrics import RequestMetrics, pool_stats_of
+from api.common.middleware import MethodOverride, RequestId, SecurityHeaders
 from models.accounts.firebase import FirebaseVerifier
 from models.codes.expiry import ExpireService
 from models.codes.issue import IssueService
 from models.services import Services, build_services
 from models.settings import Settings
+from models.telemetry.logs import configure_from
 from ui import errors
 from ui.i18n import Catalogs
 from ui.middleware import Csrf, HttpsRedirect, Identity, RateLimit, SessionCookie
@@ -88,6 +89,8 @@ def create_app(services: Services) -> falcon.App:
     app = falcon.App(
         middleware=[
             # Before routing, so forms can say PATCH/DELETE (§0).
+            RequestId(),
+            RequestMetrics("server", pool_stats_of(services.db)),
             MethodOverride(forms=True),
             # Headers on everything, including redirects and errors.
             SecurityHeaders(html=True, dev_mode=settings.dev_mode, csp=CSP),
@@ -167,7 +170,7 @@ def create_app(services: Services) -> falcon.App:
 
 def get_app() -> falcon.App:
     """Gunicorn entry point: ``gunicorn 'ui.app:get_app()'``."""
-    logging.basicConfig(level=os.environ.get("ENCV_LOG_LEVEL", "INFO"))
+    configure_from(os.environ, "server")
     services = build_services(Settings.from_env(os.environ), name="server")
     atexit.register(services.close)
     return create_app(services)

@@ -27,7 +27,7 @@ def create_app(services: Services, issuer: IssueService | None = None) -> falcon
         RateLimit(services.limiter, "adminapi"),
         Firewall("allowed_cidrs_adminapi"),
     ]
-    app = base_app(services, extra_middleware=middleware)
+    app = base_app(services, surface="adminapi", extra_middleware=middleware)
     install_handlers(app)
     issuer = issuer or IssueService(services)
     settings = services.settings

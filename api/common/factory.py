@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 
 import falcon
 
 from api.common import errors, jsonio
 from api.common.health import HealthResource
+from api.common.metrics import RequestMetrics, pool_stats_of
 from api.common.middleware import MethodOverride, RequestId, SecurityHeaders
 from models.services import Services, build_services
 from models.settings import Settings
+from models.telemetry.logs import configure_from
 
 
 def base_app(
-    services: Services, *, html: bool = False, extra_middleware=()
+    services: Services, *, surface: str, html: bool = False, extra_middleware=()
 ) -> falcon.App:
     """Return an app with the shared middleware, error handlers and /health."""
     settings = services.settings
@@ -24,6 +25,7 @@ def base_app(
     # override must run before routing; security headers wrap everything.
     middleware = [
         RequestId(),
+        RequestMetrics(surface, pool_stats_of(services.db)),
         MethodOverride(),
         SecurityHeaders(html=html, dev_mode=settings.dev_mode),
         *extra_middleware,
@@ -41,7 +43,7 @@ def base_app(
 
 def services_from_env(name: str) -> Services:
     """Build this worker's services from the environment (gunicorn entry points)."""
-    logging.basicConfig(level=os.environ.get("ENCV_LOG_LEVEL", "INFO"))
+    configure_from(os.environ, name)
     services = build_services(Settings.from_env(os.environ), name=name)
     atexit.register(services.close)
     return services

@@ -8,6 +8,8 @@ import uuid
 
 import falcon
 
+from models.telemetry import logs
+
 log = logging.getLogger("encv.access")
 
 
@@ -15,23 +17,37 @@ class RequestId:
     """Give every request an id (``X-Request-Id``) for logs and support."""
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """Take the caller's id or make one."""
-        rid = (req.get_header("X-Request-Id") or "")[:64] or uuid.uuid4().hex
+        """Take the caller's id (printable, at most 64 characters) or make one."""
+        given = (req.get_header("X-Request-Id") or "")[:64]
+        rid = given if given.isprintable() and given.isascii() else ""
+        rid = rid or uuid.uuid4().hex
         req.context.request_id = rid
         req.context.started = time.perf_counter()
+        # Every log line of this request, and every call it makes, carries it.
+        logs.request_id.set(rid)
+        logs.realm_id.set(None)
+        logs.route.set("")
         resp.set_header("X-Request-Id", rid)
 
     def process_response(self, req, resp, resource, req_succeeded) -> None:
-        """Log one line per request."""
+        """Log one access line per request."""
+        realm = getattr(req.context, "realm", None)
+        if realm is not None:
+            logs.realm_id.set(getattr(realm, "id", None))
         if log.isEnabledFor(logging.INFO):
             elapsed = (time.perf_counter() - req.context.started) * 1000
             log.info(
-                "%s %s %s %.1fms rid=%s",
+                "%s %s %s %.1fms",
                 req.method,
                 req.path,
-                resp.status,
+                resp.status_code,
                 elapsed,
-                req.context.request_id,
+                extra={
+                    "method": req.method,
+                    "path": req.path,
+                    "status": resp.status_code,
+                    "duration_ms": round(elapsed, 2),
+                },
             )
 
 

@@ -33,7 +33,7 @@ def create_app(services: Services, issuer: IssueService | None = None) -> falcon
         Chaff(services.db, services.clock, settings.codes.chaff_max_latency_ms),
         RateLimit(services.limiter, "apiserver"),
     ]
-    app = base_app(services, extra_middleware=middleware)
+    app = base_app(services, surface="apiserver", extra_middleware=middleware)
     install_handlers(app)
 
     token_keys = TokenKeys(services.keystore)

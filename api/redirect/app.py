@@ -71,7 +71,7 @@ def create_app(
 ) -> falcon.App:
     """Build the enx-redirect app around ``services``."""
     settings = services.settings
-    app = base_app(services, html=True)
+    app = base_app(services, surface="enx-redirect", html=True)
     pages = Pages()
     directory = RedirectDirectory(
         services.db,

@@ -33,6 +33,7 @@ from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
 from models.settings import TokenSettings
 from models.stats import counters as stats
+from models.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +233,7 @@ class Certifier:
             # The claim rolled back; the certificate is discarded (protocol §4.2).
             log.error("token claim failed in the database: %s", ex)
             raise DomainError("failed to claim token", ErrorCode.NONE, 500) from None
+        metrics.TOKENS_CLAIMED.labels(metrics.realm_label(realm.id)).inc()
         return certificate
 
     def _claim(self, conn, realm_id: int, app_id: int, verified, now) -> None:

@@ -7,6 +7,7 @@ from db.queries.codes.core import CodeRow
 from models import audit
 from models.clock import Clock
 from models.codes import core as codes
+from models.telemetry import metrics
 
 
 class ExpireService:
@@ -37,6 +38,7 @@ class ExpireService:
                         f"+{after.expires_at.isoformat()}"
                     ),
                 )
+                metrics.CODES_EXPIRED.labels(metrics.realm_label(realm_id)).inc()
         return after
 
     def expire_for_api_key(

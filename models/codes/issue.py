@@ -46,6 +46,7 @@ from models.codes.issue_rules import (
 from models.codes.quota import RealmQuota, build_quota
 from models.errors import DomainError, ErrorCode
 from models.services import Services
+from models.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,21 @@ def _generate_failed() -> DomainError:
     )
 
 
+def _count_issued(realm: Realm, items: list[_Item]) -> None:
+    issued = sum(1 for i in items if i.code_id is not None and i.error is None)
+    if issued:
+        metrics.CODES_ISSUED.labels(metrics.realm_label(realm.id)).inc(issued)
+
+
+def _count_sms(realm: Realm, sent: list[_Item]) -> None:
+    label = metrics.realm_label(realm.id)
+    failed = sum(1 for i in sent if i.error is not None)
+    if failed:
+        metrics.SMS_SENT.labels(label, "failed").inc(failed)
+    if len(sent) > failed:
+        metrics.SMS_SENT.labels(label, "sent").inc(len(sent) - failed)
+
+
 class IssueService:
     """Issue codes for one process; build once and share across threads."""
 
@@ -121,6 +137,7 @@ class IssueService:
             return IssueResult(duplicate_report=True, quota=decision)
         if item.error is not None:
             raise item.error
+        _count_issued(realm, [item])
         return self._result(item, now, decision)
 
     def issue_batch(
@@ -140,6 +157,7 @@ class IssueService:
                 self._deliver(conn, realm, issuer, live, now)
             elif live:
                 self._write(conn, realm, issuer, live, now)
+        _count_issued(realm, live)
         results: list[IssueResult | DomainError] = []
         for item in staged:
             if isinstance(item, DomainError):
@@ -203,6 +221,7 @@ class IssueService:
                 with ThreadPoolExecutor(max_workers=len(to_send)) as pool:
                     list(pool.map(self._send, to_send))
             failed = [i for i in stored if i.error is not None]
+            _count_sms(realm, to_send)
             issuing = self._issuing(realm, issuer, now)
             write_q.delete_codes(conn, [i.code_id for i in failed])
             write_q.record_issued(

@@ -20,6 +20,7 @@ from db.keystore import KeyStore
 from db.queries.codes import sms as q
 from db.rows import Realm
 from models.errors import DomainError, ErrorCode
+from models.telemetry.logs import outgoing_headers
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +244,10 @@ class SmsClient:
         url = f"{self._base}/2010-04-01/Accounts/{provider.account_sid}/Messages.json"
         try:
             resp = self._http.post(
-                url, data=form, auth=(provider.account_sid, provider.auth_token)
+                url,
+                data=form,
+                auth=(provider.account_sid, provider.auth_token),
+                headers=outgoing_headers(),
             )
         except httpx.HTTPError as ex:
             raise SmsSendError(

@@ -33,6 +33,7 @@ from models.errors import DomainError, ErrorCode
 from models.secrets import Secrets
 from models.settings import TokenSettings
 from models.stats import counters as stats
+from models.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +115,11 @@ class Verifier:
         nonce = decode_nonce(request.nonce)
         now = self._clock.now()
         hmacs = self._secrets.hmac_all(conn, CODE_HMAC, request.code)
-        refused = None
+        refused, verified = None, None
         try:
             with conn.transaction():
                 try:
-                    return self._claim_and_sign(
+                    verified = self._claim_and_sign(
                         conn,
                         signing_key,
                         realm_id,
@@ -144,6 +145,10 @@ class Verifier:
             # Step 11: a database failure rolled everything back.
             log.error("verify failed in the database: %s", ex)
             raise DomainError("internal error", ErrorCode.INTERNAL, 500) from None
+        if verified is not None:
+            # Counted once the claim's transaction has committed.
+            metrics.CODES_CLAIMED.labels(metrics.realm_label(realm_id)).inc()
+            return verified
         raise refused.error
 
     def _claim_and_sign(

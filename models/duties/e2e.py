@@ -22,10 +22,12 @@ import psycopg
 
 from db.queries.duties import e2e as q
 from db.queries.realms.core import insert_realm, update_realm
+from db.queries.realms.mobile_apps import list_realm_apps, upsert_mobile_app
 from models import audit
 from models.duties.jsonclient import JsonClient, JsonClientError
 from models.duties.statspull import key_server_base
 from models.realms.apikeys import KeyType, create_api_key
+from models.redirect.rules import OS_ANDROID, OS_IOS
 from models.secrets import Secrets
 
 SYSTEM_TEST = audit.Actor("system_test:1", "SystemTest")
@@ -118,7 +120,32 @@ def ensure_e2e_realm(conn: psycopg.Connection) -> int:
             # The user-report round has no SMS provider: it asks for the text.
             allow_generated_sms=True,
         )
+        _ensure_apps(conn, realm_id)
     return realm_id
+
+
+def _ensure_apps(conn: psycopg.Connection, realm_id: int) -> None:
+    """Give the e2e realm one iOS and one Android app, for the redirect round.
+
+    Names and ids follow operations §7 (one shared random tag); they are made
+    once and kept, so the redirect round has stable association files.
+    """
+    if list_realm_apps(conn, realm_id):
+        return
+    tag = secrets.token_hex(3)
+    for os_kind, name, url, sha in (
+        (OS_IOS, f"e2e-ios-{tag}", "https://ios.test.app", ""),
+        (OS_ANDROID, f"e2e-android-{tag}", "https://android.test.app", tag + "A" * 89),
+    ):
+        upsert_mobile_app(
+            conn,
+            realm_id=realm_id,
+            name=name,
+            os=os_kind,
+            app_id=f"{name}.com.test.app",
+            url=url,
+            sha=sha,
+        )
 
 
 class _Keys:

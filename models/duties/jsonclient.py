@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from models.telemetry.logs import outgoing_headers
+
 
 class JsonClientError(RuntimeError):
     """The remote answered with an error, a non-JSON body or a bad status."""
@@ -67,7 +69,10 @@ class JsonClient:
         content = b"" if body is None else json.dumps(body).encode()
         try:
             with self._http.stream(
-                method, self.url(path), content=content, headers=headers
+                method,
+                self.url(path),
+                content=content,
+                headers={**outgoing_headers(), **(headers or {})},
             ) as resp:
                 raw = b""
                 for chunk in resp.iter_bytes():

@@ -3,6 +3,7 @@
 from dagster import In, Nothing, OpExecutionContext, Output, job, op
 
 from models.duties import cleanup, locks
+from models.telemetry import metrics
 from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 
@@ -24,6 +25,7 @@ def _purge_op(target: cleanup.PurgeTarget):
                 ages=encv.settings.cleanup,
                 now=encv.now(),
             )
+        metrics.PURGED_ROWS.labels(target.tag).inc(rows)
         yield Output(None, metadata={"rows_affected": rows, "item": target.tag})
 
     return purge

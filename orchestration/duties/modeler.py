@@ -2,7 +2,6 @@
 
 from dagster import (
     AssetExecutionContext,
-    AssetSpec,
     MetadataValue,
     Output,
     asset,
@@ -11,14 +10,10 @@ from dagster import (
 
 from models.duties import locks, modeler
 from models.realms.lookup import list_realms
+from models.telemetry import metrics
+from orchestration.duties.tables import realm_stats
 from orchestration.gating import WORK_RETRY, duty_schedule
 from orchestration.resources import EncvResource
-
-realm_stats = AssetSpec(
-    "realm_stats",
-    description="Daily per-realm counters written by the request path (external).",
-    group_name="stats",
-)
 
 
 @asset(
@@ -91,6 +86,10 @@ def realm_claim_ratio_model(context: AssetExecutionContext, encv: EncvResource):
                     "anomalous": (not realm.is_e2e) and ratios.anomalous(),
                 }
             )
+    for row in rows:
+        metrics.CLAIM_RATIO_ANOMALY.labels(str(row["realm_id"])).set(
+            1 if row.get("anomalous") else 0
+        )
     yield Output(
         rows,
         metadata={

@@ -12,6 +12,7 @@ from dagster import (
 )
 
 from models.duties import rotation
+from models.telemetry import metrics
 from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 
@@ -28,6 +29,8 @@ def rotate_token_signing_key(context: OpExecutionContext, encv: EncvResource):
             now=encv.now(),
             max_age=SETTINGS.token_signing_key_max_age,
         )
+    if kid is not None:
+        metrics.ROTATED_KEYS.labels("token_signing_key").inc()
     yield Output(None, metadata={"rotated": kid is not None, "new_kid": kid or ""})
 
 
@@ -38,6 +41,8 @@ def rotate_token_signing_key_job():
 
 
 def _report_metadata(report: rotation.RealmKeyReport) -> dict:
+    if report.created:
+        metrics.ROTATED_KEYS.labels("certificate_key").inc(len(report.created))
     return {
         "created": MetadataValue.json(report.created),
         "activated": MetadataValue.json(report.activated),
@@ -122,6 +127,8 @@ def _secret_op(secret_type: str):
                 )
         except Exception as ex:
             raise Failure(f"{secret_type}: {ex}") from ex
+        if report.created:
+            metrics.ROTATED_KEYS.labels(secret_type).inc(len(report.created))
         yield Output(None, metadata={k: len(v) for k, v in vars(report).items()})
 
     return rotate

@@ -20,10 +20,10 @@ def test_encv_up_serves_everything_and_stops_cleanly(tmp_path):
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "ENCV_KEK"}
     }
-    # Four consecutive free ports for the surfaces.
+    # Surfaces and stand-in at base..base+4, metrics at base+10..base+14.
     while True:
         base = free_port()
-        if base < 60000 and all(_port_free(base + i) for i in range(4)):
+        if base < 60000 and all(_port_free(base + i) for i in range(15)):
             break
     dagster_port = free_port()
     env.update(
@@ -53,6 +53,15 @@ def test_encv_up_serves_everything_and_stops_cleanly(tmp_path):
             "enx_redirect",
             "dagster",
             "database_url",
+            "key_server_standin",
+            "metrics",
+        }
+        assert set(stack["metrics"]) == {
+            "server",
+            "apiserver",
+            "adminapi",
+            "enx_redirect",
+            "dagster",
         }
         assert stack["server"] == f"http://127.0.0.1:{base}"
         assert stack["enx_redirect"] == f"http://127.0.0.1:{base + 3}"
@@ -63,6 +72,34 @@ def test_encv_up_serves_everything_and_stops_cleanly(tmp_path):
             stack["dagster"] + "/server_info", timeout=5
         ) as resp:
             assert resp.status == 200
+        for name in ("server", "apiserver", "adminapi", "enx_redirect"):
+            with urllib.request.urlopen(stack["metrics"][name], timeout=5) as resp:
+                text = resp.read().decode()
+            # The /health checks above were counted by that surface's workers.
+            assert 'route="/health"' in text, name
+        with urllib.request.urlopen(stack["metrics"]["dagster"], timeout=5) as resp:
+            assert resp.status == 200
+        # The prober runs green against the stack and its key-server stand-in.
+        job_env = {
+            **env,
+            "DATABASE_URL": stack["database_url"],
+            "ENCV_KEY_SERVER_URL": stack["key_server_standin"],
+            "ENCV_E2E_ADMINAPI_URL": stack["adminapi"],
+            "ENCV_E2E_APISERVER_URL": stack["apiserver"],
+            "ENCV_E2E_REDIRECT_URL": stack["enx_redirect"],
+            "ENCV_E2E_REDIRECT_HOST": "e2e-test.localhost",
+            "DEV_MODE": "true",
+        }
+        for job in ("e2e_default_job", "e2e_enx_redirect_job"):
+            ran = subprocess.run(
+                [sys.executable, "-m", "encv.cli", "job", job],
+                env=job_env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert ran.returncode == 0, ran.stdout + ran.stderr
+            assert f"{job}: succeeded" in ran.stdout
         descendants = psutil.Process(proc.pid).children(recursive=True)
         assert len(descendants) >= 6
     finally:

@@ -28,6 +28,7 @@ class SentMessage:
     body: str
     sender: str
     auth: tuple[str, str]
+    request_id: str = ""  # the X-Request-ID the sender passed on
 
 
 @dataclass
@@ -94,6 +95,7 @@ def _handler(state: FakeSms):
                     body=form.get("Body", [""])[0],
                     sender=sender,
                     auth=(user, password),
+                    request_id=self.headers.get("X-Request-ID") or "",
                 )
             )
             return self._reply(201, {"sid": f"SM{len(state.messages):032d}"})

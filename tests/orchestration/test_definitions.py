@@ -14,7 +14,11 @@ EXPECTED_SCHEDULES = {
     "modeler_schedule": ("modeler_job", "0 */4 * * *"),
     "appsync_schedule": ("appsync_job", "0 */4 * * *"),
     "stats_pull_schedule": ("stats_pull_job", "*/15 * * * *"),
-    "e2e_schedule": ("e2e_job", "*/5 * * * *"),
+    "e2e_default_schedule": ("e2e_default_job", "*/5 * * * *"),
+    "e2e_revise_schedule": ("e2e_revise_job", "2-59/5 * * * *"),
+    "e2e_user_report_schedule": ("e2e_user_report_job", "3-59/5 * * * *"),
+    "e2e_enx_redirect_schedule": ("e2e_enx_redirect_job", "*/5 * * * *"),
+    "e2e_bootstrap_schedule": ("e2e_bootstrap_job", "0 3 * * *"),
     "backup_schedule": ("backup_job", "0 */4 * * *"),
     "emailer_sms_errors_schedule": ("emailer_sms_errors_job", "5 */12 * * *"),
     "emailer_anomalies_schedule": ("emailer_anomalies_job", "0 18 * * *"),
@@ -47,13 +51,22 @@ def test_every_job_and_schedule_is_defined_on_the_original_cadence():
     from orchestration.definitions import defs
 
     jobs = {j.name for j in defs.resolve_all_job_defs() if not j.name.startswith("__")}
-    assert jobs == {job for job, _ in EXPECTED_SCHEDULES.values()}
+    # e2e_job (every round, gated) is for `encv job e2e_job`; it has no schedule.
+    assert jobs == {job for job, _ in EXPECTED_SCHEDULES.values()} | {"e2e_job"}
     schedules = {s.name: s for s in defs.schedules}
     assert set(schedules) == set(EXPECTED_SCHEDULES)
     for name, (job, cron) in EXPECTED_SCHEDULES.items():
         assert (schedules[name].job_name, schedules[name].cron_schedule) == (job, cron)
         assert schedules[name].execution_timezone == "Etc/UTC"
-    assert schedules["e2e_schedule"].default_status == DefaultScheduleStatus.STOPPED
+    # No key server is configured in the test environment: probes stay off.
+    for name in EXPECTED_SCHEDULES:
+        if name.startswith("e2e_"):
+            assert schedules[name].default_status == DefaultScheduleStatus.STOPPED
+    assert {s.name for s in defs.sensors} == {
+        "duty_failure_sensor",
+        "duty_success_sensor",
+        "forward_progress_sensor",
+    }
     # Gates are released at resource teardown, so a run must keep one resource.
     assert {defs.resolve_job_def(job).executor_def.name for job in jobs} == {
         "in_process"

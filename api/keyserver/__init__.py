@@ -1,0 +1,1 @@
+"""A local stand-in for the exposure-notifications key server (not for production)."""

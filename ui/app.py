@@ -131,11 +131,11 @@ def create_app(services: Services) -> falcon.App:
     app.add_route("/signout", signin.SignOut(db, clock))
     app.add_route(
         "/login/reset-password",
-        manage_account.ResetPassword(pages, db, clock, settings),
+        manage_account.ResetPassword(pages, db, clock, settings, services.envelope),
     )
     app.add_route(
         "/login/manage-account",
-        manage_account.ManageAccount(pages, db, clock, settings),
+        manage_account.ManageAccount(pages, db, clock, settings, services.envelope),
     )
     app.add_route("/login", signin.Reauth(pages, provider, firebase))
     app.add_route("/login/select-realm", realms.SelectRealm(pages))

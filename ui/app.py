@@ -21,6 +21,7 @@ from ui.middleware import Csrf, HttpsRedirect, Identity, RateLimit, SessionCooki
 from ui.render import make_lookup
 from ui.resources import (
     account,
+    admin,
     bulk,
     code_status,
     codes,
@@ -159,6 +160,7 @@ def create_app(services: Services) -> falcon.App:
     app.add_route("/codes/status", status)
     app.add_route("/codes/{code_uuid}", status, suffix="code")
     app.add_route("/codes/{code_uuid}/expire", status, suffix="expire")
+    admin.register(app, services, pages)
     app.add_static_route("/static", STATIC)
     return app
 

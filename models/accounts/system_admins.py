@@ -112,3 +112,22 @@ def revoke_sessions(
         auth_q.revoke_sessions(conn, user.id, now)
         _record(conn, actor, "revoked user sessions", user)
     return user
+
+
+def count_users(conn: psycopg.Connection, query: str, admins_only: bool) -> int:
+    """Count users whose name or email contains ``query``."""
+    return q.count_users(conn, query=query, admins_only=admins_only)
+
+
+def search_users(
+    conn: psycopg.Connection, query: str, admins_only: bool, limit: int, offset: int
+) -> list[User]:
+    """Return one page of users matching ``query`` by lower-case name."""
+    return q.search_users(
+        conn, query=query, admins_only=admins_only, limit=limit, offset=offset
+    )
+
+
+def get_user(conn: psycopg.Connection, user_id: int) -> User | None:
+    """Return a user by id."""
+    return users_q.get_user(conn, user_id)

@@ -285,3 +285,42 @@ def chaff_week(
     days = [today - dt.timedelta(days=n) for n in range(CHAFF_DAYS)]
     seen = q.chaff_dates(conn, realm_ids=realm_ids, since=days[-1])
     return {rid: [(d, d in seen.get(rid, set())) for d in days] for rid in realm_ids}
+
+
+def get_realm(conn: psycopg.Connection, realm_id: int) -> Realm | None:
+    """Return a live realm by id."""
+    return realms_q.get_realm(conn, realm_id)
+
+
+def count_realms(conn: psycopg.Connection, query: str) -> int:
+    """Count realms whose name contains ``query``."""
+    return q.count_realms(conn, query=query)
+
+
+def search_realms(
+    conn: psycopg.Connection, query: str, limit: int, offset: int
+) -> list[Realm]:
+    """Return one page of realms whose name contains ``query``, by name."""
+    return q.search_realms(conn, query=query, limit=limit, offset=offset)
+
+
+def translations(conn: psycopg.Connection, realm_id: int) -> list[q.Translation]:
+    """Return the realm's synced dynamic translations."""
+    return q.realm_translations(conn, realm_id)
+
+
+def count_mobile_apps(conn: psycopg.Connection, query: str) -> int:
+    """Count enabled apps of every realm matching ``query``."""
+    return q.count_mobile_apps(conn, query=query)
+
+
+def search_mobile_apps(
+    conn: psycopg.Connection, query: str, limit: int, offset: int
+) -> list[q.AppWithRealm]:
+    """Return one page of enabled apps of every realm (app or realm name)."""
+    return q.search_mobile_apps(conn, query=query, limit=limit, offset=offset)
+
+
+def get_mobile_app(conn: psycopg.Connection, app_id: int) -> q.AppWithRealm | None:
+    """Return an enabled app of any live realm."""
+    return q.get_mobile_app(conn, app_id)

@@ -30,6 +30,7 @@ WRITES = [
     (None, "/admin/realms"),
     ("PATCH", "/admin/realms/1"),
     ("PATCH", "/admin/realms/1/add/1"),
+    (None, "/admin/realms/1/invite"),
     ("PATCH", "/admin/realms/1/remove/1"),
     (None, "/admin/users"),
     ("DELETE", "/admin/users/1"),

@@ -192,3 +192,24 @@ def test_system_stats_sum_and_hide_thin_days(admin, conn, demo, clock):
     assert (first["data"]["codes_issued"], first["data"]["codes_claimed"]) == (12, 5)
     assert (second["data"]["codes_issued"], second["data"]["codes_claimed"]) == (0, 0)
     assert first["data"]["tokens_claimed"] == 0
+
+
+def test_invite_a_realm_admin(admin, conn, demo):
+    rid = demo.realm_id
+    admin.get(f"/admin/realms/{rid}/edit")
+    result = admin.form(
+        f"/admin/realms/{rid}/invite", {"email": "lead@example.org", "name": "Lead"}
+    )
+    assert result.status_code == 303
+    page = admin.get(result.headers["Location"]).text
+    assert "oobCode=" in page  # no SMTP configured: the link is shown
+    perms = conn.execute(
+        "SELECT m.permissions FROM memberships m JOIN users u ON u.id = m.user_id"
+        " WHERE u.email = 'lead@example.org' AND m.realm_id = %s",
+        (rid,),
+    ).fetchone()
+    assert perms == (32766,)
+    before = audit_count(conn)
+    result = admin.form(f"/admin/realms/{rid}/invite", {"email": "nope"})
+    assert "not a valid email address" in admin.get(result.headers["Location"]).text
+    assert audit_count(conn) == before

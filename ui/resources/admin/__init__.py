@@ -19,6 +19,10 @@ def register(app: falcon.App, services, pages) -> None:
     edit = realms.RealmEdit(pages, db, services.cache, clock, settings)
     app.add_route("/admin/realms/{realm_id:int}/edit", edit, suffix="edit")
     app.add_route("/admin/realms/{realm_id:int}", edit)
+    app.add_route(
+        "/admin/realms/{realm_id:int}/invite",
+        realms.RealmInvite(db, clock, settings, services.envelope),
+    )
     membership = realms.RealmMembership(db)
     app.add_route(
         "/admin/realms/{realm_id:int}/add/{user_id:int}", membership, suffix="add"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import falcon
 
-from models.accounts import system_email
+from models.accounts import mail as mailer
+from models.accounts import members, system_email
+from models.accounts.rbac import LEGACY_REALM_ADMIN
 from models.codes import quota, system_sms
 from models.errors import DomainError, NotFound
 from models.realms import admin as realm_cases
 from models.realms.lookup import forget_realm
 from ui import paging
 from ui.guards import system_admin
-from ui.resources.admin.common import actor, form, search
+from ui.resources.admin.common import actor, endpoint, form, search
 from ui.web import redirect
 
 
@@ -202,6 +204,47 @@ class RealmMembership:
             session.data.pop("realm", None)
         session.flash("alert", f"Successfully removed from {realm.name}")
         raise redirect(_back(req, f"/admin/realms/{realm_id}/edit"))
+
+
+@falcon.before(system_admin)
+class RealmInvite:
+    """``POST /admin/realms/{realm_id}/invite``: add and invite a realm admin."""
+
+    def __init__(self, db, clock, settings, envelope):
+        self._db, self._clock = db, clock
+        self._ui, self._envelope = settings.ui, envelope
+
+    def on_post(self, req, resp, realm_id):
+        """Invite the realm's administrator (mailed, or the link shown)."""
+        values, session = form(req), req.context.session
+        try:
+            with self._db.connection() as conn:
+                invited = members.invite_member(
+                    conn,
+                    self._ui,
+                    realm_id=realm_id,
+                    email=values.get("email", ""),
+                    name=values.get("name", ""),
+                    permissions=int(LEGACY_REALM_ADMIN),
+                    actor=actor(req),
+                    endpoint=endpoint(req, self._ui.server_endpoint),
+                    now=self._clock.now(),
+                    envelope=self._envelope,
+                )
+        except (DomainError, mailer.MailError) as ex:
+            session.flash("error", getattr(ex, "message", str(ex)))
+            raise redirect(f"/admin/realms/{realm_id}/edit") from None
+        if invited.mailed:
+            session.flash("alert", f"Invitation sent to {invited.email}")
+        elif invited.set_password_url:
+            session.flash(
+                "warning",
+                f"No email is configured; send {invited.email} this set-password"
+                f" link: {invited.set_password_url}",
+            )
+        else:
+            session.flash("alert", f"Added {invited.email} as a realm administrator")
+        raise redirect(f"/admin/realms/{realm_id}/edit")
 
 
 def _back(req, fallback: str) -> str:

@@ -52,6 +52,15 @@ ${tabs('realms')}
       % endif
     </form>
   </div>
+  <form method="post" action="/admin/realms/${r.id}/invite" class="card card-body mb-3" id="invite-form">
+    <h2 class="h6">Invite a realm administrator</h2>
+    <input type="hidden" name="csrf_token" value="${csrf}">
+    <label class="form-label" for="invite-email">Email</label>
+    <input class="form-control mb-2" type="email" id="invite-email" name="email" required>
+    <label class="form-label" for="invite-name">Name</label>
+    <input class="form-control mb-2" id="invite-name" name="name" maxlength="100">
+    <div><button class="btn btn-outline-primary" type="submit" id="invite-admin">Invite</button></div>
+  </form>
   <div class="card card-body mb-3">
     <h2 class="h6">State</h2>
     <dl class="row small mb-0">

@@ -46,9 +46,12 @@ INDEX_SECONDS = 86400
 
 
 def prefix_of(key: str) -> str:
-    """Return the cache-type prefix of ``key`` (``"realm:"`` of ``"realm:7"``)."""
+    """Return the cache-type prefix of ``key`` (``"realm:"`` of ``"realm:7"``).
+
+    Keys without a ':' have no type ('') and are never filed in an index.
+    """
     head, sep, _ = key.partition(":")
-    return head + sep
+    return head + sep if sep else ""
 
 
 class _KeyHasher:
@@ -83,12 +86,13 @@ class RedisCache(_KeyHasher):
             return json.loads(raw)
         value = loader()
         if value is not None:
-            index = self.index(prefix_of(key))
+            prefix = prefix_of(key)
             try:
                 pipe = self._client.pipeline(transaction=False)
                 pipe.set(hashed, json.dumps(value), px=max(1, int(ttl * 1000)))
-                pipe.sadd(index, hashed)
-                pipe.expire(index, INDEX_SECONDS)
+                if prefix:
+                    pipe.sadd(self.index(prefix), hashed)
+                    pipe.expire(self.index(prefix), INDEX_SECONDS)
                 pipe.execute()
             except Exception as ex:
                 raise BackendUnavailable(f"cache write failed: {ex}") from ex

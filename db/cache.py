@@ -34,6 +34,25 @@ class Cache(Protocol):
         """Forget ``key``."""
         ...
 
+    def clear_prefix(self, prefix: str) -> int:
+        """Forget every key starting with ``prefix``; return how many."""
+        ...
+
+
+# Keys are HMAC'd, so a prefix cannot be matched in the backend: each stored
+# key is also filed under its prefix (the text up to and including the first
+# ':'), which is what clear_prefix empties.
+INDEX_SECONDS = 86400
+
+
+def prefix_of(key: str) -> str:
+    """Return the cache-type prefix of ``key`` (``"realm:"`` of ``"realm:7"``).
+
+    Keys without a ':' have no type ('') and are never filed in an index.
+    """
+    head, sep, _ = key.partition(":")
+    return head + sep if sep else ""
+
 
 class _KeyHasher:
     def __init__(self, namespace: str, hmac_key: bytes):
@@ -43,6 +62,10 @@ class _KeyHasher:
     def hashed(self, key: str) -> str:
         digest = hmac.new(self._hmac_key, key.encode(), hashlib.sha256).hexdigest()
         return f"{self.namespace}:cache:{digest}"
+
+    def index(self, prefix: str) -> str:
+        digest = hmac.new(self._hmac_key, prefix.encode(), hashlib.sha256).hexdigest()
+        return f"{self.namespace}:cacheidx:{digest}"
 
 
 class RedisCache(_KeyHasher):
@@ -63,11 +86,28 @@ class RedisCache(_KeyHasher):
             return json.loads(raw)
         value = loader()
         if value is not None:
+            prefix = prefix_of(key)
             try:
-                self._client.set(hashed, json.dumps(value), px=max(1, int(ttl * 1000)))
+                pipe = self._client.pipeline(transaction=False)
+                pipe.set(hashed, json.dumps(value), px=max(1, int(ttl * 1000)))
+                if prefix:
+                    pipe.sadd(self.index(prefix), hashed)
+                    pipe.expire(self.index(prefix), INDEX_SECONDS)
+                pipe.execute()
             except Exception as ex:
                 raise BackendUnavailable(f"cache write failed: {ex}") from ex
         return value
+
+    def clear_prefix(self, prefix: str) -> int:
+        """Forget every key filed under ``prefix``; return how many were live."""
+        index = self.index(prefix)
+        try:
+            members = list(self._client.smembers(index))
+            removed = self._client.delete(*members) if members else 0
+            self._client.delete(index)
+        except Exception as ex:
+            raise BackendUnavailable(f"cache clear failed: {ex}") from ex
+        return int(removed)
 
     def delete(self, key: str) -> None:
         """Forget ``key``."""
@@ -91,6 +131,7 @@ class MemoryCache(_KeyHasher):
         self._max = max_entries
         self._clock = clock
         self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._prefixes: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def fetch(self, key: str, ttl: float, loader: Callable[[], Any]) -> Any:
@@ -106,15 +147,28 @@ class MemoryCache(_KeyHasher):
         if value is not None:
             with self._lock:
                 self._items[hashed] = (now + ttl, json.dumps(value))
+                self._prefixes[hashed] = prefix_of(key)
                 self._items.move_to_end(hashed)
                 while len(self._items) > self._max:
-                    self._items.popitem(last=False)
+                    evicted, _ = self._items.popitem(last=False)
+                    self._prefixes.pop(evicted, None)
         return value
 
     def delete(self, key: str) -> None:
         """Forget ``key``."""
         with self._lock:
-            self._items.pop(self.hashed(key), None)
+            hashed = self.hashed(key)
+            self._items.pop(hashed, None)
+            self._prefixes.pop(hashed, None)
+
+    def clear_prefix(self, prefix: str) -> int:
+        """Forget every key starting with ``prefix``; return how many."""
+        with self._lock:
+            doomed = [h for h, p in self._prefixes.items() if p == prefix]
+            for hashed in doomed:
+                self._items.pop(hashed, None)
+                self._prefixes.pop(hashed, None)
+        return len(doomed)
 
     def keys(self) -> list[str]:
         """Return the stored (hashed) keys; for tests and debugging."""
@@ -131,3 +185,7 @@ class NullCache:
 
     def delete(self, key: str) -> None:
         """Do nothing."""
+
+    def clear_prefix(self, prefix: str) -> int:
+        """Do nothing; nothing is stored."""
+        return 0

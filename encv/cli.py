@@ -1,4 +1,4 @@
-"""The `encv` command line: up, migrate, bootstrap, serve, job, admin."""
+"""The `encv` command line: up, migrate, bootstrap, serve, job, admin, onboarding."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import os
 import sys
 
+from encv import onboarding
 from encv.wiring import (
     SURFACE_OFFSETS,
     SURFACES,
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     setpw.add_argument("email")
     setpw.add_argument("--password-stdin", action="store_true")
     setpw.set_defaults(func=cmd_set_password)
+    onboarding.register(sub, admin_sub)
     return parser
 
 

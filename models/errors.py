@@ -50,3 +50,10 @@ class NotFound(DomainError):
 
     def __init__(self, message: str = "not found", code: ErrorCode = ErrorCode.NONE):
         super().__init__(message, code, 404)
+
+
+class InvalidInput(DomainError):
+    """Operator input broke a rule; the message says which (UI flash, CLI stderr)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, ErrorCode.NONE, 422)

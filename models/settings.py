@@ -205,6 +205,10 @@ class OpsSettings:
     e2e_redirect_url: str  # ENCV_E2E_REDIRECT_URL
     e2e_redirect_host: str  # ENCV_E2E_REDIRECT_HOST: Host header of that round
     min_realms_for_system_stats: int  # MIN_REALMS_FOR_SYSTEM_STATS, default 2
+    # EXCLUDE_FROM_SYSTEM_STATS "3,7": realm ids left out of system statistics
+    exclude_from_system_stats: tuple[int, ...] = ()
+    build_id: str = ""  # BUILD_ID, shown on /admin/info
+    build_tag: str = ""  # BUILD_TAG, shown on /admin/info
 
 
 @dataclass(frozen=True)
@@ -361,7 +365,10 @@ class Settings:
                 e2e_adminapi_url=e.str("ENCV_E2E_ADMINAPI_URL", ""),
                 e2e_redirect_url=e.str("ENCV_E2E_REDIRECT_URL", ""),
                 e2e_redirect_host=e.str("ENCV_E2E_REDIRECT_HOST", ""),
-                min_realms_for_system_stats=e.int("MIN_REALMS_FOR_SYSTEM_STATS", 2, 0),
+                min_realms_for_system_stats=e.int("MIN_REALMS_FOR_SYSTEM_STATS", 2, 2),
+                exclude_from_system_stats=_realm_ids(e, "EXCLUDE_FROM_SYSTEM_STATS"),
+                build_id=e.str("BUILD_ID", ""),
+                build_tag=e.str("BUILD_TAG", ""),
             ),
             redirect=RedirectSettings(
                 hostname_to_region=MappingProxyType(host_regions),
@@ -384,6 +391,14 @@ class Settings:
     def replace(self, **changes) -> Settings:
         """Return a copy with top-level fields replaced (tests, wiring)."""
         return dataclasses.replace(self, **changes)
+
+
+def _realm_ids(e: _Env, name: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in e.str(name, "").split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts):
+        e.errors.append(f"{name}: must be a comma-separated list of realm ids")
+        return ()
+    return tuple(int(p) for p in parts)
 
 
 def _check_cleanup(cfg: CleanupSettings, errors: list[str]) -> None:

@@ -22,6 +22,7 @@ from ui.middleware import Csrf, HttpsRedirect, Identity, RateLimit, SessionCooki
 from ui.render import make_lookup
 from ui.resources import (
     account,
+    admin,
     bulk,
     code_status,
     codes,
@@ -135,11 +136,11 @@ def create_app(services: Services) -> falcon.App:
     app.add_route("/signout", signin.SignOut(db, clock))
     app.add_route(
         "/login/reset-password",
-        manage_account.ResetPassword(pages, db, clock, settings),
+        manage_account.ResetPassword(pages, db, clock, settings, services.envelope),
     )
     app.add_route(
         "/login/manage-account",
-        manage_account.ManageAccount(pages, db, clock, settings),
+        manage_account.ManageAccount(pages, db, clock, settings, services.envelope),
     )
     app.add_route("/login", signin.Reauth(pages, provider, firebase))
     app.add_route("/login/select-realm", realms.SelectRealm(pages))
@@ -164,6 +165,7 @@ def create_app(services: Services) -> falcon.App:
     app.add_route("/codes/{code_uuid}", status, suffix="code")
     app.add_route("/codes/{code_uuid}/expire", status, suffix="expire")
     insight.register(app, services, pages)
+    admin.register(app, services, pages)
     app.add_static_route("/static", STATIC)
     return app
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import psycopg
 
+from db.crypto import Envelope
 from db.queries.accounts import auth as auth_q
 from db.queries.accounts import memberships as members_q
 from db.queries.accounts import users as users_q
@@ -18,7 +19,8 @@ from models.accounts.signin import SigninError, password_problems
 from models.settings import UiSettings
 
 
-def _link(endpoint: str, mode: str, token: str) -> str:
+def action_link(endpoint: str, mode: str, token: str) -> str:
+    """Return the manage-account link carrying an action token."""
     return f"{endpoint.rstrip('/')}/login/manage-account?mode={mode}&oobCode={token}"
 
 
@@ -37,6 +39,7 @@ def request_password_reset(
     realm_id: int | None,
     endpoint: str,
     now: dt.datetime,
+    envelope: Envelope | None = None,
 ) -> None:
     """Mail a reset link if the address is known; silent when it is not."""
     user = users_q.get_user_by_email(conn, (email or "").strip())
@@ -53,15 +56,18 @@ def request_password_reset(
         account_tokens.RESET,
         "reset_password",
         "resetPassword",
+        envelope,
     )
 
 
-def _mail_link(conn, ui, user, realm, endpoint, now, purpose, template, mode) -> None:
+def _mail_link(
+    conn, ui, user, realm, endpoint, now, purpose, template, mode, envelope=None
+) -> None:
     """Issue a single-use token of ``purpose`` and mail its link."""
-    transport = mailer.transport_for(conn, ui, realm)
+    transport = mailer.transport_for(conn, ui, realm, envelope)
     with conn.transaction():
         token = account_tokens.issue(conn, user_id=user.id, purpose=purpose, now=now)
-        body = mailer.compose(template, realm, _link(endpoint, mode, token))
+        body = mailer.compose(template, realm, action_link(endpoint, mode, token))
         # Sending inside the transaction: a failed send leaves no live token.
         mailer.send(transport, user.email, body)
 
@@ -74,6 +80,7 @@ def send_invite(
     realm: Realm | None,
     endpoint: str,
     now: dt.datetime,
+    envelope: Envelope | None = None,
 ) -> None:
     """Mail an invitation (a set-your-password link) to an existing user."""
     user = users_q.get_user(conn, user_id)
@@ -88,6 +95,7 @@ def send_invite(
         account_tokens.INVITE,
         "invite",
         "resetPassword",
+        envelope,
     )
 
 
@@ -127,6 +135,7 @@ def send_verification(
     realm: Realm | None,
     endpoint: str,
     now: dt.datetime,
+    envelope: Envelope | None = None,
 ) -> None:
     """Mail an email-verification link to the user."""
     user = users_q.get_user(conn, user_id)
@@ -140,6 +149,7 @@ def send_verification(
         account_tokens.VERIFY,
         "verify_email",
         "verifyEmail",
+        envelope,
     )
 
 

@@ -8,10 +8,13 @@ from email.message import EmailMessage
 
 import psycopg
 
+from db.crypto import Envelope
 from db.queries.accounts import auth as auth_q
 from db.rows import Realm
 from models.settings import UiSettings
 
+# Associated data sealing ``email_configs.smtp_password`` under the KEK.
+SMTP_PASSWORD_AAD = "email_configs.smtp_password"
 SUBJECT = "Your Exposure Notifications Verification Server Account"
 
 BUILT_IN = {
@@ -50,12 +53,22 @@ class Transport:
     password: str = ""
 
 
+def seal_password(envelope: Envelope, password: str) -> str:
+    """Encrypt an SMTP password for the ``email_configs`` table ('' stays '')."""
+    return envelope.encrypt_text(password, SMTP_PASSWORD_AAD) if password else ""
+
+
 def transport_for(
-    conn: psycopg.Connection, ui: UiSettings, realm: Realm | None
+    conn: psycopg.Connection,
+    ui: UiSettings,
+    realm: Realm | None,
+    envelope: Envelope | None = None,
+    *,
+    system_only: bool = False,
 ) -> Transport:
     """Return the realm's SMTP transport, else the system one, else fail."""
     row = None
-    if realm is not None:
+    if realm is not None and not system_only:
         row = auth_q.get_email_config(conn, realm.id, realm.use_system_email_config)
     if row is None:
         row = auth_q.get_email_config(conn, None, True)
@@ -64,14 +77,24 @@ def transport_for(
             host=row.smtp_host,
             port=int(row.smtp_port or 25),
             sender=row.smtp_account,
-            password=row.smtp_password,
+            password=_open(envelope, row.smtp_password),
         )
     if ui.smtp_host:
         return Transport(host=ui.smtp_host, port=ui.smtp_port, sender=ui.smtp_from)
     raise MailError("no email configuration exists for this realm or the system")
 
 
-def compose(kind: str, realm: Realm | None, link: str) -> str:
+def _open(envelope: Envelope | None, sealed: str) -> str:
+    if not sealed:
+        return ""
+    if envelope is None:
+        raise MailError("the SMTP password is sealed; this caller has no KEK")
+    return envelope.decrypt_text(sealed, SMTP_PASSWORD_AAD)
+
+
+def compose(
+    kind: str, realm: Realm | None, link: str, realm_name: str | None = None
+) -> str:
     """Return the body of an account email of ``kind`` carrying ``link``."""
     custom = None
     if realm is not None:
@@ -81,7 +104,8 @@ def compose(kind: str, realm: Realm | None, link: str) -> str:
             "verify_email": realm.email_verify_template,
         }[kind]
     body = custom or BUILT_IN[kind]
-    realm_name = realm.name if realm is not None else "Exposure Notifications"
+    if realm_name is None:
+        realm_name = realm.name if realm is not None else "Exposure Notifications"
     return body.replace(_PLACEHOLDER[kind], link).replace("[realmname]", realm_name)
 
 

@@ -48,6 +48,11 @@ def landing_path(permissions: int) -> str:
     return "/codes/issue"
 
 
+def admin_landing(system_admin: bool, members: list[MembershipRow]) -> str | None:
+    """Return ``/admin`` for a system admin who belongs to no realm, else None."""
+    return "/admin" if system_admin and not members else None
+
+
 def effective_mfa_mode(
     realm: Realm, membership: MembershipRow, now: dt.datetime
 ) -> int:

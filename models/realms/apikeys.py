@@ -10,8 +10,11 @@ from enum import IntEnum
 import psycopg
 
 from db.queries.realms import apikeys as q
+from db.queries.realms import core as realms_q
 from db.rows import AuthorizedApp
+from models import audit
 from models.crypto import b64url_raw, hmac_sha512_b64url, tolerant_b64decode
+from models.errors import InvalidInput
 from models.secrets import Secrets
 
 
@@ -55,6 +58,38 @@ def create_api_key(
         key_hmac=key_hmac,
         key_type=int(key_type),
     )
+    return plaintext, app_id
+
+
+def issue_key(
+    conn: psycopg.Connection,
+    secrets: Secrets,
+    *,
+    realm_id: int,
+    name: str,
+    key_type: KeyType,
+    actor: audit.Actor,
+) -> tuple[str, int]:
+    """Validate, create and audit an API key; return (plaintext once, row id)."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("API key name cannot be blank")
+    with conn.transaction():
+        if realms_q.get_realm(conn, realm_id) is None:
+            raise InvalidInput(f"unknown realm {realm_id}")
+        if q.get_authorized_app_by_name(conn, realm_id, name) is not None:
+            raise InvalidInput(f"an API key named {name!r} already exists in the realm")
+        plaintext, app_id = create_api_key(
+            conn, secrets, realm_id=realm_id, name=name, key_type=key_type
+        )
+        audit.record(
+            conn,
+            realm_id=realm_id,
+            actor=actor,
+            action="created API key",
+            target_id=f"authorized_apps:{app_id}",
+            target_display=name,
+        )
     return plaintext, app_id
 
 

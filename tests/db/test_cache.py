@@ -66,3 +66,13 @@ def test_null_cache_always_loads():
     cache.fetch("k", 60, lambda: calls.append(1) or 1)
     cache.fetch("k", 60, lambda: calls.append(1) or 1)
     assert len(calls) == 2
+
+
+def test_clear_prefix_forgets_only_that_type(cache):
+    calls = []
+    for key in ("realm:1", "realm:2", "apikey:abc"):
+        cache.fetch(key, 60, lambda: calls.append(1) or 1)
+    assert cache.clear_prefix("realm:") == 2
+    for key in ("realm:1", "realm:2", "apikey:abc"):
+        cache.fetch(key, 60, lambda: calls.append(1) or 1)
+    assert len(calls) == 5  # both realms reloaded, the API key still cached

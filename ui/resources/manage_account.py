@@ -19,11 +19,13 @@ def endpoint(req, configured: str) -> str:
 class ResetPassword:
     """``/login/reset-password``: ask for a reset link."""
 
-    def __init__(self, pages, db, clock, settings):
+    def __init__(self, pages, db, clock, settings, envelope=None):
         self._pages = pages
         self._db = db
         self._clock = clock
         self._ui = settings.ui
+        # Opens the sealed SMTP password of an email config.
+        self._envelope = envelope
 
     def on_get(self, req, resp):
         """Render the email form."""
@@ -41,6 +43,7 @@ class ResetPassword:
                     realm_id=session.data.get("realm"),
                     endpoint=endpoint(req, self._ui.server_endpoint),
                     now=self._clock.now(),
+                    envelope=self._envelope,
                 )
         except mailer.MailError as ex:
             session.flash("error", f"Failed to reset password: {ex}")
@@ -52,11 +55,13 @@ class ResetPassword:
 class ManageAccount:
     """``/login/manage-account``: reset-password and verify-email modes."""
 
-    def __init__(self, pages, db, clock, settings):
+    def __init__(self, pages, db, clock, settings, envelope=None):
         self._pages = pages
         self._db = db
         self._clock = clock
         self._ui = settings.ui
+        # Opens the sealed SMTP password of an email config.
+        self._envelope = envelope
 
     def on_get(self, req, resp):
         """Show the reset form, apply a verify link, or offer verification."""
@@ -153,6 +158,7 @@ class ManageAccount:
                     realm=ctx.realm,
                     endpoint=endpoint(req, self._ui.server_endpoint),
                     now=self._clock.now(),
+                    envelope=self._envelope,
                 )
         except mailer.MailError as ex:
             ctx.session.flash("error", f"Failed to send verification email: {ex}")

@@ -27,8 +27,9 @@ class SelectRealm:
     def on_get(self, req, resp):
         """Route by the number of memberships (§3.3)."""
         ctx = req.context
-        if not ctx.memberships and ctx.user.system_admin:
-            raise redirect("/admin")
+        admin = memberships.admin_landing(ctx.user.system_admin, ctx.memberships)
+        if admin:
+            raise redirect(admin)
         if len(ctx.memberships) == 1:
             only = ctx.memberships[0]
             if ctx.session.data.get("realm") != only.realm_id:
@@ -60,7 +61,11 @@ class PostAuthenticate:
 
     def on_get(self, req, resp):
         """Redirect to the landing page (or to realm selection)."""
-        membership = req.context.membership
+        ctx = req.context
+        membership = ctx.membership
+        admin = memberships.admin_landing(ctx.user.system_admin, ctx.memberships)
+        if membership is None and admin:
+            raise redirect(admin)
         if membership is None:
             req.context.session.flash("error", "Please select a realm to continue.")
             raise redirect("/login/select-realm")

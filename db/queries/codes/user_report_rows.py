@@ -34,3 +34,18 @@ def delete_user_report(conn: psycopg.Connection, *, report_id: int) -> int:
     return conn.execute(
         "DELETE FROM user_reports WHERE id = %(id)s", {"id": report_id}
     ).rowcount
+
+
+def purge_user_reports(conn: psycopg.Connection, *, phone_hashes: list[str]) -> int:
+    """Expire the live codes of the phone's user reports, then delete them."""
+    conn.execute(
+        "UPDATE verification_codes SET expires_at = now(), long_expires_at = now(),"
+        " updated_at = now() WHERE NOT claimed AND user_report_id IN"
+        " (SELECT id FROM user_reports WHERE phone_hash = ANY(%(hashes)s))"
+        " AND (expires_at > now() OR long_expires_at > now())",
+        {"hashes": phone_hashes},
+    )
+    return conn.execute(
+        "DELETE FROM user_reports WHERE phone_hash = ANY(%(hashes)s)",
+        {"hashes": phone_hashes},
+    ).rowcount

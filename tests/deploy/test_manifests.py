@@ -199,6 +199,7 @@ def test_dagster_values_use_our_image_the_k8s_launcher_and_one_run_per_duty():
     limits = coordinator["config"]["queuedRunCoordinator"]["tagConcurrencyLimits"]
     assert _limits(limits) == dict.fromkeys(_lock_names(), 1)
     assert values["postgresql"]["enabled"] is False
+    assert values["postgresql"]["postgresqlScheme"] == "postgresql+psycopg2"
 
 
 def test_dagster_instance_file_matches_the_values_and_validates(monkeypatch):

@@ -289,31 +289,37 @@ def _throughput(cluster, device: str, codes: list[str], clients: int = 16) -> fl
 
 def test_throughput_with_one_two_and_three_api_hosts(cluster):
     _, admin, device = seed(cluster, "MH Throughput")
-    per_round = 300
-    codes = [c["code"] for c in issue_many(cluster, admin, per_round * 3)]
+    per_round, order = 200, (1, 2, 3, 3, 2, 1)  # alternate: the box is shared
+    codes = iter(
+        [c["code"] for c in issue_many(cluster, admin, per_round * len(order))]
+    )
     names = ["api1", "api2", "api3"]
-    rates = {}
+    rates: dict[int, list[float]] = {1: [], 2: [], 3: []}
+    load_before = os.getloadavg()[0]
     try:
-        for count in (1, 2, 3):
+        for count in order:
             for i, name in enumerate(names):
                 state = "ready" if i < count else "maint"
                 cluster.haproxy(f"set server apiservers/{name} state {state}")
             want = {n: ("UP" if i < count else "MAINT") for i, n in enumerate(names)}
             cluster.wait_states("apiservers", want)
-            batch = codes[(count - 1) * per_round : count * per_round]
-            rates[count] = round(_throughput(cluster, device, batch), 1)
+            batch = [next(codes) for _ in range(per_round)]
+            rates[count].append(round(_throughput(cluster, device, batch), 1))
     finally:
         for name in names:
             cluster.haproxy(f"set server apiservers/{name} state ready")
         cluster.wait_states("apiservers", dict.fromkeys(names, "UP"))
-    FIGURES["verifies_per_second_by_api_hosts"] = rates
+    best = {count: max(values) for count, values in rates.items()}
+    FIGURES["verifies_per_second_by_api_hosts"] = {"best": best, "rounds": rates}
+    FIGURES["load_average_1m"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
     FIGURES["cpus"] = os.cpu_count()
     print(
-        f"\nverifies/s through HAProxy with 1, 2, 3 apiserver hosts: {rates}"
-        f" ({os.cpu_count()} CPUs shared by every host, PostgreSQL, Redis and the"
-        " client: the curve is flat here; it shows the mechanism, not capacity)"
+        f"\nverifies/s through HAProxy with 1, 2, 3 apiserver hosts (best of 2): {best};"
+        f" rounds {rates}; load average {FIGURES['load_average_1m']}."
+        f" {os.cpu_count()} CPUs are shared by every host, PostgreSQL, Redis and the"
+        " client, so the curve is flat here: it shows the mechanism, not capacity."
     )
-    assert all(rate > 0 for rate in rates.values())
+    assert all(len(values) == 2 for values in rates.values())
 
 
 def test_killing_an_api_host_mid_load_loses_no_code_and_haproxy_routes_around(cluster):

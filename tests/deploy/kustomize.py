@@ -27,13 +27,13 @@ def render(directory: Path) -> list[dict]:
         path = directory / entry
         if path.is_dir():
             objects += render(path)
-            continue
-        for doc in yaml.safe_load_all(path.read_text()):
-            if doc is None:
-                continue
-            if spec.get("namespace") and doc["kind"] not in CLUSTER_SCOPED:
-                doc.setdefault("metadata", {})["namespace"] = spec["namespace"]
-            objects.append(doc)
+        else:
+            objects += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+    # The including kustomization's namespace wins over a nested one's.
+    if spec.get("namespace"):
+        for obj in objects:
+            if obj["kind"] not in CLUSTER_SCOPED:
+                obj.setdefault("metadata", {})["namespace"] = spec["namespace"]
     return objects
 
 

@@ -24,6 +24,7 @@ SURFACES = ["server", "apiserver", "adminapi", "enx-redirect"]
 K8S_VERSIONS = ["1.30.0", kubernetes_validate.latest_version()]
 
 OBJECTS = render(BASE)
+DAGSTER_OBJECTS = render(DAGSTER)
 
 
 def _of(kind: str) -> dict[str, dict]:
@@ -39,7 +40,12 @@ def _pod_templates() -> list[dict]:
 
 @pytest.mark.parametrize("version", K8S_VERSIONS)
 @pytest.mark.parametrize(
-    "obj", OBJECTS, ids=[f"{o['kind']}/{o['metadata']['name']}" for o in OBJECTS]
+    "obj",
+    OBJECTS + DAGSTER_OBJECTS,
+    ids=[
+        f"{o['metadata'].get('namespace', '-')}/{o['kind']}/{o['metadata']['name']}"
+        for o in OBJECTS + DAGSTER_OBJECTS
+    ],
 )
 def test_every_object_validates_against_the_kubernetes_schema(obj, version):
     kubernetes_validate.validate(obj, version, strict=True)
@@ -146,8 +152,26 @@ def test_only_encv_workloads_may_reach_postgresql_and_redis():
 def test_secrets_hold_placeholders_only():
     [secret] = _of("Secret").values()
     assert set(secret["stringData"]) == {"ENCV_KEK", "DATABASE_URL", "REDIS_URL"}
-    assert all("REPLACE" in value for value in secret["stringData"].values())
-    assert "data" not in secret
+    for obj in OBJECTS + DAGSTER_OBJECTS:
+        if obj["kind"] == "Secret":
+            assert all("REPLACE" in v for v in obj["stringData"].values()), obj
+            assert "data" not in obj
+
+
+def test_dagster_namespace_gets_what_the_chart_values_name():
+    values = yaml.safe_load((DAGSTER / "values.yaml").read_text())
+    present = {
+        (o["kind"], o["metadata"]["name"])
+        for o in DAGSTER_OBJECTS
+        if o["metadata"].get("namespace") == "dagster"
+    }
+    [code] = values["dagster-user-deployments"]["deployments"]
+    launcher = values["runLauncher"]["config"]["k8sRunLauncher"]
+    for ref in code["envConfigMaps"] + launcher["envConfigMaps"]:
+        assert ("ConfigMap", ref["name"]) in present
+    for ref in code["envSecrets"] + launcher["envSecrets"]:
+        assert ("Secret", ref["name"]) in present
+    assert ("Secret", values["global"]["postgresqlSecretName"]) in present
 
 
 def test_migration_job_runs_encv_migrate_hardened():

@@ -55,17 +55,10 @@ class Answer:
     headers: dict
 
 
-_local = threading.local()
-
-
 def post(base: str, path: str, key: str, body: dict, xff: str | None = None) -> Answer:
-    """POST JSON over a per-thread keep-alive connection; never raises on I/O."""
-    pool = _local.__dict__.setdefault("pool", {})
+    """POST JSON on a new connection (no stale keep-alive); never raises on I/O."""
     parts = urllib.parse.urlsplit(base)
-    conn = pool.get(base) or http.client.HTTPConnection(
-        parts.hostname, parts.port, timeout=30
-    )
-    pool[base] = conn
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     headers = {"X-API-Key": key, "Content-Type": "application/json"}
     headers["X-Forwarded-For"] = xff or fresh_ip()
     try:
@@ -73,9 +66,9 @@ def post(base: str, path: str, key: str, body: dict, xff: str | None = None) -> 
         resp = conn.getresponse()
         raw = resp.read()
     except (OSError, http.client.HTTPException):
-        conn.close()
-        pool.pop(base, None)
         return Answer(0, {}, "", {})
+    finally:
+        conn.close()
     try:
         data = json.loads(raw) if raw else {}
     except ValueError:
@@ -364,10 +357,12 @@ def test_killing_an_api_host_mid_load_loses_no_code_and_haproxy_routes_around(cl
     for code in failed:
         retry = post(cluster.api_url, "/api/verify", device, {"code": code})
         assert retry.status in (200, 400) and retry.served_by != "api3", retry
-        lost_answers += retry.status == 400  # claimed by api3 just before it died
+        if retry.status == 400:  # api3 claimed it, then died before answering
+            assert retry.body["errorCode"] == "code_invalid"
+            lost_answers += 1
     ok = sum(a.status == 200 for _, a in results) + len(failed) - lost_answers
     assert ok + lost_answers == len(codes)
-    assert all(a.status in (0, 200, 502, 503) for _, a in results), Counter(
+    assert all(a.status in (200, 502, 503) for _, a in results), Counter(
         a.status for _, a in results
     )
     claimed = "SELECT count(*) FROM verification_codes WHERE realm_id = %s AND claimed"

@@ -11,7 +11,7 @@ from dagster import (
     op,
 )
 
-from models.duties import rotation
+from models.duties import locks, rotation
 from models.telemetry import metrics
 from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
@@ -137,7 +137,10 @@ def _secret_op(secret_type: str):
 SECRET_OPS = [_secret_op(secret_type) for secret_type in SETTINGS.secrets]
 
 
-@job(description="Rotate HMAC and cookie secrets (one op per secret type).")
+@job(
+    description="Rotate HMAC and cookie secrets (one op per secret type).",
+    tags={"encv/lock": locks.SECRETS_ROTATION.name},
+)
 def rotate_secrets_job():
     go, _skipped = acquire_gate()
     for rotate in SECRET_OPS:

@@ -63,6 +63,7 @@ def key_server_stats_fresh(encv: EncvResource) -> AssetCheckResult:
 stats_pull_job = define_asset_job(
     "stats_pull_job",
     selection=[key_server_stats_days],
+    tags={"encv/lock": locks.STATS_PULLER.name},
     description="Pull key-server publish statistics for opted-in realms.",
 )
 

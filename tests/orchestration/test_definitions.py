@@ -112,3 +112,20 @@ def test_dagster_stays_out_of_models_and_db():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_every_gated_job_carries_its_lock_tag_for_the_run_queue():
+    """Dagster's queue limits runs per ``encv/lock`` tag (deploy/dagster)."""
+    from orchestration.definitions import defs
+
+    ungated = {
+        "e2e_default_job",
+        "e2e_revise_job",
+        "e2e_user_report_job",
+        "e2e_enx_redirect_job",
+        "e2e_bootstrap_job",
+    }
+    for job in defs.resolve_all_job_defs():
+        if job.name.startswith("__") or job.name in ungated:
+            continue
+        assert job.tags.get("encv/lock"), job.name

@@ -59,6 +59,7 @@ def realm_app_sync(
 appsync_job = define_asset_job(
     "appsync_job",
     selection=[published_apps_feed, realm_app_sync],
+    tags={"encv/lock": locks.APP_SYNC.name},
     description="Fetch the published app feed and sync it into realms.",
 )
 

@@ -2,7 +2,7 @@
 
 from dagster import In, Nothing, OpExecutionContext, Output, job, op
 
-from models.duties import backup
+from models.duties import backup, locks
 from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 
@@ -26,7 +26,10 @@ def dump_database(context: OpExecutionContext, encv: EncvResource):
     )
 
 
-@job(description="Back up the database with pg_dump.")
+@job(
+    description="Back up the database with pg_dump.",
+    tags={"encv/lock": locks.BACKUP.name},
+)
 def backup_job():
     go, _skipped = acquire_gate()
     dump_database(go)

@@ -21,7 +21,7 @@ from dagster import (
     op,
 )
 
-from models.duties import e2e, e2e_redirect
+from models.duties import e2e, e2e_redirect, locks
 from models.settings import Settings, SettingsError
 from orchestration.gating import acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
@@ -125,7 +125,10 @@ def e2e_bootstrap(context: OpExecutionContext, encv: EncvResource):
 ROUND_OPS = {scenario: _round_op(scenario) for scenario in e2e.SCENARIOS}
 
 
-@job(description="Probe the whole system with every synthetic round, gated.")
+@job(
+    description="Probe the whole system with every synthetic round, gated.",
+    tags={"encv/lock": locks.E2E.name},
+)
 def e2e_job():
     go, _skipped = acquire_gate()
     for probe in ROUND_OPS.values():

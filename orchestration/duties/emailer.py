@@ -11,7 +11,7 @@ from dagster import (
     op,
 )
 
-from models.duties import emailer
+from models.duties import emailer, locks
 from orchestration.gating import acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 
@@ -53,13 +53,19 @@ def send_anomaly_emails(context: OpExecutionContext, encv: EncvResource):
     return _finish(report)
 
 
-@job(description="E-mail realms with a high SMS error count today.")
+@job(
+    description="E-mail realms with a high SMS error count today.",
+    tags={"encv/lock": locks.EMAILER_SMS_ERRORS.name},
+)
 def emailer_sms_errors_job():
     go, _skipped = acquire_gate()
     send_sms_error_emails(go)
 
 
-@job(description="E-mail realms whose code claim ratio looks anomalous.")
+@job(
+    description="E-mail realms whose code claim ratio looks anomalous.",
+    tags={"encv/lock": locks.EMAILER_ANOMALIES.name},
+)
 def emailer_anomalies_job():
     go, _skipped = acquire_gate()
     send_anomaly_emails(go)

@@ -103,6 +103,7 @@ def realm_claim_ratio_model(context: AssetExecutionContext, encv: EncvResource):
 modeler_job = define_asset_job(
     "modeler_job",
     selection=[realm_abuse_prevention_forecast, realm_claim_ratio_model],
+    tags={"encv/lock": locks.MODELER.name},
     description="Rebuild the quota forecast and the claim-ratio model.",
 )
 

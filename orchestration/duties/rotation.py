@@ -34,7 +34,10 @@ def rotate_token_signing_key(context: OpExecutionContext, encv: EncvResource):
     yield Output(None, metadata={"rotated": kid is not None, "new_kid": kid or ""})
 
 
-@job(description="Rotate the token-signing key (30-day age).")
+@job(
+    description="Rotate the token-signing key (30-day age).",
+    tags={"encv/lock": locks.TOKEN_ROTATION.name},
+)
 def rotate_token_signing_key_job():
     go, _skipped = acquire_gate()
     rotate_token_signing_key(go)
@@ -101,7 +104,10 @@ def rotate_system_certificate_key(context: OpExecutionContext, encv: EncvResourc
     yield Output(None, metadata=_report_metadata(report))
 
 
-@job(description="Rotate certificate-signing keys: auto-rotating realms and system.")
+@job(
+    description="Rotate certificate-signing keys: auto-rotating realms and system.",
+    tags={"encv/lock": locks.VERIFICATION_ROTATION.name},
+)
 def rotate_realm_certificate_keys_job():
     go, _skipped = acquire_gate()
     activate_and_destroy_realm_keys(create_realm_keys(go))

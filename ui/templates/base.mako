@@ -6,6 +6,7 @@
     from ui import chrome
 %>
 <%
+    brand = (realm.name + (' - ' + realm.region_code if realm.region_code else '')) if realm else server
     admin_links = chrome.realm_admin_links(can) if membership else []
     banners = chrome.realm_banners(realm, can, features, t) if membership else []
 %>
@@ -28,11 +29,11 @@
 </head>
 <body class="d-flex flex-column min-vh-100 ${'disabled-controls' if disabled_controls else ''}">
 <a class="visually-hidden-focusable skip-link" href="#main">Skip to content</a>
-<nav class="navbar navbar-expand-lg navbar-dark app-navbar" data-bs-theme="dark" aria-label="Main">
-  <div class="container-xl">
-    <a class="navbar-brand d-flex align-items-center gap-2" href="/">
+<nav class="navbar navbar-expand-xl navbar-dark app-navbar" data-bs-theme="dark" aria-label="Main">
+  <div class="container-fluid app-container">
+    <a class="navbar-brand d-flex align-items-center gap-2" href="/" title="${brand}">
       <img src="/static/icons/icon.svg" alt="" width="28" height="28">
-      <span class="brand">${realm.name if realm else server}${(' - ' + realm.region_code) if realm and realm.region_code else ''}</span>
+      <span class="brand">${brand}</span>
     </a>
     <button class="navbar-toggler" type="button" id="nav-toggler" data-bs-toggle="collapse" data-bs-target="#main-nav" aria-controls="main-nav" aria-expanded="false" aria-label="Toggle navigation">
       <span class="navbar-toggler-icon"></span>
@@ -41,7 +42,7 @@
       <ul class="navbar-nav me-auto">
   % if user and membership:
     % if can(P.CODE_ISSUE):
-        ${nav_link('/codes/issue', 'bi-123', t('nav.issue-code'), path == '/codes/issue')}
+        ${nav_link('/codes/issue', 'bi-plus-square', t('nav.issue-code'), path == '/codes/issue')}
     % endif
     % if can(P.CODE_BULK_ISSUE) and realm.allow_bulk_upload:
         ${nav_link('/codes/bulk-issue', 'bi-file-earmark-spreadsheet', t('nav.bulk-issue-codes'), path == '/codes/bulk-issue')}
@@ -51,7 +52,7 @@
     % endif
     % if admin_links:
         <li class="nav-item dropdown">
-          <a class="nav-link dropdown-toggle ${'active' if path.startswith('/realm/') else ''}" href="#" id="realm-menu" role="button" data-bs-toggle="dropdown" aria-expanded="false">
+          <a class="nav-link text-nowrap dropdown-toggle ${'active' if path.startswith('/realm/') else ''}" href="#" id="realm-menu" role="button" data-bs-toggle="dropdown" aria-expanded="false">
             <i class="bi bi-sliders" aria-hidden="true"></i> ${t('nav.realm-admin')}
           </a>
           <ul class="dropdown-menu" data-bs-theme="light" aria-labelledby="realm-menu">
@@ -64,7 +65,7 @@
   % endif
   % if user and user.system_admin:
         <li class="nav-item dropdown">
-          <a class="nav-link dropdown-toggle ${'active' if path.startswith('/admin') else ''}" href="#" id="system-menu" role="button" data-bs-toggle="dropdown" aria-expanded="false">
+          <a class="nav-link text-nowrap dropdown-toggle ${'active' if path.startswith('/admin') else ''}" href="#" id="system-menu" role="button" data-bs-toggle="dropdown" aria-expanded="false">
             <i class="bi bi-shield-lock" aria-hidden="true"></i> ${t('nav.system-admin')}
           </a>
           <ul class="dropdown-menu" data-bs-theme="light" aria-labelledby="system-menu">
@@ -82,10 +83,10 @@
       <ul class="navbar-nav">
   % if user:
         <li class="nav-item dropdown">
-          <a class="nav-link dropdown-toggle user-menu" href="#" id="user-menu" role="button" data-bs-toggle="dropdown" aria-expanded="false">
+          <a class="nav-link text-nowrap dropdown-toggle user-menu" href="#" id="user-menu" title="${user.email}" role="button" data-bs-toggle="dropdown" aria-expanded="false">
             <i class="bi bi-person-circle" aria-hidden="true"></i> <span class="user-email">${user.email}</span>
           </a>
-          <ul class="dropdown-menu dropdown-menu-lg-end" data-bs-theme="light" aria-labelledby="user-menu">
+          <ul class="dropdown-menu dropdown-menu-xl-end" data-bs-theme="light" aria-labelledby="user-menu">
             <li><h6 class="dropdown-header">${user.name or user.email}</h6></li>
             ${menu_item('/account', 'bi-person', t('nav.my-account'))}
     % if len(memberships) > 1:
@@ -104,7 +105,7 @@
 </nav>
 % if system_notice:
 <div class="system-notice text-bg-danger" role="alert">
-  <div class="container-xl py-2 d-flex gap-2">
+  <div class="container-fluid app-container py-2 d-flex gap-2">
     <i class="bi bi-exclamation-octagon-fill" aria-hidden="true"></i>
     <div class="notice-text">${system_notice | n}</div>
   </div>
@@ -112,14 +113,14 @@
 % endif
 % for href, text, link_text in banners:
 <div class="realm-banner border-bottom" role="status">
-  <div class="container-xl py-2 small d-flex gap-2 align-items-center">
+  <div class="container-fluid app-container py-2 small d-flex gap-2 align-items-center">
     <i class="bi bi-info-circle-fill text-warning-emphasis" aria-hidden="true"></i>
     <span>${text} <a href="${href}" class="alert-link">${link_text}</a></span>
   </div>
 </div>
 % endfor
 <main id="main" class="flex-grow-1">
-<div class="container-xl py-4">
+<div class="container-fluid app-container py-4">
 <div id="flash">
 % for kind in ('alert', 'warning', 'error'):
   % for message in flashes.get(kind, []):
@@ -134,7 +135,7 @@ ${self.body()}
 </div>
 </main>
 <footer class="app-footer border-top py-3 mt-auto">
-  <div class="container-xl d-flex flex-wrap justify-content-between gap-2 small text-body-secondary">
+  <div class="container-fluid app-container d-flex flex-wrap justify-content-between gap-2 small text-body-secondary">
     <span><img src="/static/icons/icon.svg" alt="" width="16" height="16" class="me-1 align-text-bottom">${server}</span>
   % if realm:
     <span>${realm.name}</span>
@@ -144,7 +145,7 @@ ${self.body()}
 </body>
 </html>
 <%def name="nav_link(href, icon, label, active)">
-<li class="nav-item"><a class="nav-link ${'active' if active else ''}" href="${href}" ${'aria-current="page"' if active else '' | n}><i class="bi ${icon}" aria-hidden="true"></i> ${label}</a></li>
+<li class="nav-item"><a class="nav-link text-nowrap ${'active' if active else ''}" href="${href}" ${'aria-current="page"' if active else '' | n}><i class="bi ${icon}" aria-hidden="true"></i> ${label}</a></li>
 </%def>
 <%def name="menu_item(href, icon, label)">
 <li><a class="dropdown-item ${'active' if path == href.split('?')[0].split('#')[0] else ''}" href="${href}"><i class="bi ${icon}" aria-hidden="true"></i> ${label}</a></li>

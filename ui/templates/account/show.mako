@@ -10,7 +10,7 @@
           <dt class="col-sm-4">${t('account.email-verified')}</dt>
           <dd class="col-sm-8">
 % if user.email_verified_at:
-            <span class="badge text-bg-success"><i class="bi bi-check-lg" aria-hidden="true"></i> ✓</span>
+            <span class="badge text-bg-success">✓</span>
 % else:
             <span class="badge text-bg-secondary">✗</span>
             <a href="/login/manage-account?mode=verifyEmail" class="ms-2">${t('account.verify')}</a>

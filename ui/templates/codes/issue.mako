@@ -1,5 +1,5 @@
 <%inherit file="../base.mako"/>
-<h1 class="h3 page-title"><i class="bi bi-123" aria-hidden="true"></i> ${t('codes.issue.title')}</h1>
+<h1 class="h3 page-title"><i class="bi bi-plus-square" aria-hidden="true"></i> ${t('codes.issue.title')}</h1>
 % if welcome:
 <div class="welcome mb-4" id="welcome-message">${welcome | n}</div>
 % endif

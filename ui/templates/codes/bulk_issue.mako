@@ -78,13 +78,13 @@
   </div>
 </section>
 </div>
-<div class="col-lg-6">
+<div class="col-12">
 <section class="card">
   <div class="card-header">${t('codes.bulk-issue.successes')}</div>
   ${table('bulk-successes', ['#', t('codes.issue.phone'), t('codes.issue.test-date'), 'UUID'])}
 </section>
 </div>
-<div class="col-lg-6">
+<div class="col-12">
 <section class="card">
   <div class="card-header">${t('codes.bulk-issue.errors')}</div>
   ${table('bulk-errors', ['#', t('codes.issue.phone'), t('codes.issue.test-date'), t('codes.bulk-issue.message')])}

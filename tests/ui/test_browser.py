@@ -274,7 +274,18 @@ def asking_page(chromium):
     context = chromium.new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.refuse, page.dialogs = False, []
+    page.refuse, page.dialogs, page.errors = False, [], []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    # Console errors except HTTP statuses (a refused form answers 422 on purpose).
+    page.on(
+        "console",
+        lambda msg: (
+            page.errors.append(msg.text)
+            if msg.type == "error"
+            and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
 
     def answer(dialog):
         page.dialogs.append(dialog.message)
@@ -417,6 +428,8 @@ def test_realm_admin_tour(asking_page, server, demo_db):
             "UPDATE memberships SET permissions = %s WHERE realm_id = %s",
             (int(Permission.CODE_ISSUE), creds.realm_id),
         )
+    # No script error and no CSP refusal on any page of the tour.
+    assert page.errors == []
     page.goto(server + "/codes/status")
     assert page.inner_text("h1") == "Unauthorized"
     expect(page.locator("#realm-menu")).to_have_count(0)

@@ -188,8 +188,16 @@ WELCOME = (
 )
 
 
-def render_error_page(status: int, message: str) -> str:
-    """Render an error template the way ui.errors does, outside a request."""
+READ_ONLY_PAGE = """<%inherit file="/base.mako"/>
+<form method="post" action="/x"><input type="hidden" name="csrf_token" value="t">
+<input id="name" name="name"><button id="save" type="submit">Save</button></form>
+<a id="drop" href="/x" data-method="DELETE">Delete</a>
+<form method="get" action="/y"><input id="q" name="q"></form>
+"""
+
+
+def render_page(template: str, path: str, **values) -> str:
+    """Render a UI template outside a request, as the anonymous visitor."""
     import falcon
     import falcon.testing
 
@@ -197,12 +205,11 @@ def render_error_page(status: int, message: str) -> str:
     from ui.render import make_lookup
     from ui.web import Pages
 
-    req = falcon.testing.create_req(path=f"/__error/{status}")
+    lookup = make_lookup()
+    lookup.put_string("test/read_only.mako", READ_ONLY_PAGE)
+    req = falcon.testing.create_req(path=path)
     resp = falcon.Response()
-    template = "errors/400.mako" if status == 400 else "errors/500.mako"
-    Pages(make_lookup(), Catalogs()).render(
-        req, resp, template, status=status, title=str(status), message=message
-    )
+    Pages(lookup, Catalogs()).render(req, resp, template, **values)
     return resp.text
 
 
@@ -436,7 +443,7 @@ def test_realm_admin_tour(asking_page, server, demo_db):
     shoot(page, "error-401")
 
 
-def test_system_admin_menu_and_error_pages(page, server, demo_db):
+def test_system_admin_menu_error_pages_and_read_only_controls(page, server, demo_db):
     dsn, creds = demo_db
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(
@@ -455,9 +462,24 @@ def test_system_admin_menu_and_error_pages(page, server, demo_db):
     # 400 and 500 are hard to provoke from a browser: render them with the
     # real templates and show them under the server's origin (same CSS).
     for status, message in ((400, "missing realm"), (500, "Internal Server Error")):
-        html = render_error_page(status, message)
+        html = render_page(
+            "errors/400.mako" if status == 400 else "errors/500.mako",
+            f"/__error/{status}",
+            status=status,
+            title=str(status),
+            message=message,
+        )
         page.route(f"{server}/__error/{status}", _serve(html))
         page.goto(f"{server}/__error/{status}")
         expect(page.locator(".error-code")).to_contain_text(str(status))
         expect(page.locator(".app-navbar")).to_be_visible()
         shoot(page, f"error-{status}")
+    # Read-only members (disabled_controls): write forms and action links are
+    # disabled by app.js, look-ups (GET forms) stay usable.
+    html = render_page("test/read_only.mako", "/__read-only", disabled_controls=True)
+    page.route(f"{server}/__read-only", _serve(html))
+    page.goto(f"{server}/__read-only")
+    expect(page.locator("#name")).to_be_disabled()
+    expect(page.locator("#save")).to_be_disabled()
+    expect(page.locator("#drop")).to_have_attribute("aria-disabled", "true")
+    expect(page.locator("#q")).to_be_enabled()

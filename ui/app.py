@@ -16,7 +16,7 @@ from models.codes.issue import IssueService
 from models.services import Services, build_services
 from models.settings import Settings
 from models.telemetry.logs import configure_from
-from ui import errors
+from ui import chrome, errors
 from ui.i18n import Catalogs
 from ui.middleware import Csrf, HttpsRedirect, Identity, RateLimit, SessionCookie
 from ui.render import make_lookup
@@ -26,6 +26,7 @@ from ui.resources import (
     bulk,
     code_status,
     codes,
+    favicon,
     insight,
     jwks,
     manage_account,
@@ -50,8 +51,8 @@ class StaticCache:
         self.dev_mode = dev_mode
 
     def process_response(self, req, resp, resource, req_succeeded) -> None:
-        """Set Cache-Control on ``/static/`` responses."""
-        if req.path.startswith("/static/"):
+        """Set Cache-Control on ``/static/`` and ``/favicon.ico`` responses."""
+        if req.path.startswith("/static/") or req.path == "/favicon.ico":
             resp.cache_control = (
                 ["private", "no-cache", "max-age=0"]
                 if self.dev_mode
@@ -85,7 +86,12 @@ def create_app(services: Services) -> falcon.App:
     """Build the server (web UI) app around ``services``."""
     settings = services.settings
     catalogs = Catalogs()
-    pages = Pages(make_lookup(), catalogs, settings.ui.system_notice)
+    pages = Pages(
+        make_lookup(),
+        catalogs,
+        chrome.system_notice_html(settings.ui.system_notice, settings.maintenance_mode),
+        features={"emailer": settings.ops.enable_emailer},
+    )
     db, clock = services.db, services.clock
     app = falcon.App(
         middleware=[
@@ -167,6 +173,7 @@ def create_app(services: Services) -> falcon.App:
     insight.register(app, services, pages)
     admin.register(app, services, pages)
     app.add_static_route("/static", STATIC)
+    favicon.register(app)
     return app
 
 

@@ -36,10 +36,17 @@ def redirect(location: str) -> falcon.HTTPSeeOther:
 class Pages:
     """Render Mako templates with the globals every page needs."""
 
-    def __init__(self, lookup, catalogs: Catalogs, system_notice: str = ""):
+    def __init__(
+        self,
+        lookup,
+        catalogs: Catalogs,
+        system_notice: str = "",
+        features: dict | None = None,
+    ):
         self._lookup = lookup
         self.catalogs = catalogs
-        self._notice = system_notice
+        self._notice = system_notice  # already sanitised HTML (ui.chrome)
+        self._features = features or {}
 
     def context(self, req: falcon.Request) -> dict:
         """Return the template globals of the current request."""
@@ -64,6 +71,7 @@ class Pages:
             "direction": "rtl" if locale.split("_")[0] in RTL else "ltr",
             "server": SERVER_NAME,
             "system_notice": self._notice,
+            "features": self._features,
             "path": req.path,
             "csrf": session.masked_csrf() if session else "",
             "flashes": session.take_flashes() if session else {},

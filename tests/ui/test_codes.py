@@ -144,8 +144,11 @@ def test_status_show_and_expire(signed_in, conn, clock):
     assert upper.status_code == 303
     assert upper.headers["Location"].endswith(issued["uuid"])
     expired = signed_in.form(f"/codes/{issued['uuid']}/expire", {"_method": "PATCH"})
-    assert expired.status_code == 200
-    assert "Expired code." in expired.text
+    # Post/redirect/get: reloading the result must not send the PATCH again.
+    assert expired.status_code == 303
+    assert expired.headers["Location"].endswith(f"/codes/{issued['uuid']}")
+    shown = signed_in.get(f"/codes/{issued['uuid']}")
+    assert "Expired code." in shown.text and "Invalidate code now" not in shown.text
     row = conn.execute(
         "SELECT expires_at, long_expires_at FROM verification_codes WHERE uuid = %s",
         (issued["uuid"],),
@@ -164,6 +167,16 @@ def test_status_of_unknown_code(signed_in):
     assert result.status_code == 422
     assert "code not found" in result.text
     assert signed_in.get("/codes/not-a-uuid").status_code == 422
+
+
+def test_expire_unknown_code_redirects_with_the_error(signed_in, conn):
+    result = signed_in.form(f"/codes/{uuid.uuid4()}/expire", {"_method": "PATCH"})
+    assert result.status_code == 303
+    assert result.headers["Location"].endswith("/codes/status")
+    assert "code not found" in signed_in.get("/codes/status").text
+    assert not conn.execute(
+        "SELECT 1 FROM audit_entries WHERE action = 'expired verification code'"
+    ).fetchall()
 
 
 def test_expire_claimed_code_is_refused(signed_in, conn):

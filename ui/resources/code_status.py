@@ -59,20 +59,20 @@ class CodeStatus:
             with self._db.connection() as conn:
                 if codes.code_status(conn, ctx.realm.id, code_uuid).claimed:
                     raise DomainError("code already claimed")
-            row = self._expire.expire(
+            self._expire.expire(
                 ctx.realm.id,
                 audit.user_actor(user.id, user.name, user.email),
                 code_uuid,
             )
-            with self._db.connection() as conn:
-                names = issuance.issuer_names(conn, row)
         except DomainError as ex:
             if ex.status == 404:
-                return self._form(req, resp, status=422, error=NOT_FOUND)
+                ctx.session.flash("error", f"Failed to process form: {NOT_FOUND}")
+                raise redirect("/codes/status") from ex
             ctx.session.flash("error", f"Failed to process form: {ex.message}")
             raise redirect(f"/codes/{code_uuid}") from ex
         ctx.session.flash("alert", "Expired code.")
-        self._show(req, resp, row, names)
+        # Post/redirect/get: a reload of the result must not expire again.
+        raise redirect(f"/codes/{code_uuid}")
 
     def _show(self, req, resp, row, names):
         now = self._clock.now()

@@ -11,6 +11,7 @@ from models.codes.issue import Issuer, IssueResult
 from models.codes.issue_rules import IssueRequest
 from models.errors import DomainError
 from ui.guards import requires
+from ui.richtext import markdown_html
 from ui.web import redirect
 
 
@@ -88,7 +89,7 @@ class IssueCode:
         welcome = None
         if realm.welcome_message and not ctx.session.data.get("welcome"):
             ctx.session.data["welcome"] = True
-            welcome = realm.welcome_message
+            welcome = markdown_html(realm.welcome_message)
         with self._db.connection() as conn:
             has_sms = issuance.sms_available(conn, self._envelope, realm)
         self._pages.render(

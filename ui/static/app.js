@@ -1,5 +1,6 @@
 // encv web UI helpers: CSRF-aware AJAX, flashes, confirmations, countdowns,
-// the issue page and the bulk CSV uploader. No external libraries.
+// the issue page and the bulk CSV uploader. Bootstrap's bundle (loaded before
+// this file) runs the navbar, dropdowns and dismissible alerts.
 (function () {
   "use strict";
 
@@ -21,14 +22,31 @@
     });
   }
 
+  // Same markup as the server-rendered flashes in base.mako.
+  var FLASH = {
+    alert: ["alert-success", "bi-check-circle-fill"],
+    warning: ["alert-warning", "bi-exclamation-triangle-fill"],
+    error: ["alert-danger", "bi-x-octagon-fill"],
+  };
   var flash = {
     add: function (kind, text) {
       var box = document.getElementById("flash");
       if (!box) return;
+      var look = FLASH[kind] || FLASH.alert;
       var div = document.createElement("div");
-      div.className = "flash flash-" + kind;
-      div.setAttribute("role", "status");
-      div.textContent = text;
+      div.className = "alert " + look[0] + " alert-dismissible fade show flash flash-" + kind;
+      div.setAttribute("role", kind === "error" ? "alert" : "status");
+      var icon = document.createElement("i");
+      icon.className = "bi " + look[1] + " me-2";
+      icon.setAttribute("aria-hidden", "true");
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "btn-close";
+      close.setAttribute("data-bs-dismiss", "alert");
+      close.setAttribute("aria-label", "Close");
+      div.appendChild(icon);
+      div.appendChild(document.createTextNode(text));
+      div.appendChild(close);
       box.appendChild(div);
     },
     alert: function (t) { flash.add("alert", t); },
@@ -48,21 +66,31 @@
     return btoa(String.fromCharCode.apply(null, bytes));
   }
 
-  // Confirm dialogs for forms, and <a data-method> links turned into forms.
-  document.addEventListener("submit", function (ev) {
-    var msg = ev.target.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) ev.preventDefault();
-  });
+  // Confirmation for destructive actions: any button, submit input or link
+  // with data-confirm="question" asks with the browser's own dialog first
+  // (CSP-safe: no inline handlers). A form may carry data-confirm too.
+  // Links with data-method="DELETE|PATCH|POST" are sent as forms (with CSRF).
   document.addEventListener("click", function (ev) {
-    var link = ev.target.closest ? ev.target.closest("a[data-method]") : null;
-    if (!link) return;
+    if (!ev.target.closest) return;
+    var el = ev.target.closest("a, button, input[type=submit], input[type=image]");
+    if (!el) return;
+    if (el.getAttribute("aria-disabled") === "true") {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      return;
+    }
+    var msg = el.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      return;
+    }
+    if (el.tagName !== "A" || !el.hasAttribute("data-method")) return;
     ev.preventDefault();
-    var msg = link.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) return;
     var form = document.createElement("form");
     form.method = "POST";
-    form.action = link.getAttribute("href");
-    [["csrf_token", csrfToken()], ["_method", link.getAttribute("data-method")]]
+    form.action = el.getAttribute("href");
+    [["csrf_token", csrfToken()], ["_method", el.getAttribute("data-method")]]
       .forEach(function (pair) {
         var input = document.createElement("input");
         input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
@@ -70,7 +98,29 @@
       });
     document.body.appendChild(form);
     form.submit();
-  });
+  }, true);
+  document.addEventListener("submit", function (ev) {
+    var msg = ev.target.getAttribute("data-confirm");
+    // A submitter with its own question was asked on click already.
+    if (ev.submitter && ev.submitter.hasAttribute("data-confirm")) return;
+    if (msg && !window.confirm(msg)) ev.preventDefault();
+  }, true);
+
+  // Read-only members see write forms disabled (§1.4 "disabled-controls").
+  function disableControls() {
+    if (!document.body.classList.contains("disabled-controls")) return;
+    document.querySelectorAll("main form").forEach(function (form) {
+      if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+      form.querySelectorAll("input:not([type=hidden]), select, textarea, button")
+        .forEach(function (el) { el.disabled = true; });
+    });
+    document.querySelectorAll("main a[data-method], main a.btn[data-confirm]")
+      .forEach(function (el) {
+        el.classList.add("disabled");
+        el.setAttribute("aria-disabled", "true");
+        el.setAttribute("tabindex", "-1");
+      });
+  }
 
   function formatLeft(seconds) {
     if (seconds <= 0) return "expired";
@@ -87,6 +137,7 @@
   setInterval(tick, 1000);
   document.addEventListener("DOMContentLoaded", function () {
     tick();
+    disableControls();
     document.querySelectorAll("[data-timestamp]").forEach(function (el) {
       var d = new Date(el.getAttribute("data-timestamp"));
       if (!isNaN(d)) el.textContent = d.toLocaleString();

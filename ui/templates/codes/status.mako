@@ -1,20 +1,39 @@
 <%inherit file="../base.mako"/>
-<h1>${t('codes.status.title')}</h1>
+<h1 class="h3 page-title"><i class="bi bi-search" aria-hidden="true"></i> ${t('codes.status.title')}</h1>
+<div class="row g-4">
+<div class="col-lg-7">
 <form id="status-form" class="card" method="get" action="/codes/status">
-  <label for="uuid">UUID</label>
-  <input id="uuid" name="uuid" class="${'invalid' if uuid_error else ''}" placeholder="xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" maxlength="36" required>
+  <div class="card-body">
+  <label class="form-label" for="uuid">UUID</label>
+  <div class="row g-2">
+    <div class="col-12 col-md">
+      <input class="form-control font-monospace ${'is-invalid invalid' if uuid_error else ''}" id="uuid" name="uuid" placeholder="xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" maxlength="36" autocomplete="off" required aria-describedby="uuid-error">
   % if uuid_error:
-  <p class="field-error">${uuid_error}</p>
+      <div class="invalid-feedback field-error" id="uuid-error">${uuid_error}</div>
   % endif
-  <button type="submit" id="status-submit">${t('codes.status.check')}</button>
+    </div>
+    <div class="col-12 col-md-auto">
+      <button type="submit" id="status-submit" class="btn btn-primary"><i class="bi bi-search" aria-hidden="true"></i> ${t('codes.status.check')}</button>
+    </div>
+  </div>
+  </div>
 </form>
-<h2>${t('codes.status.recent')}</h2>
+</div>
+<div class="col-lg-5">
+<section class="card">
+  <div class="card-header">${t('codes.status.recent')}</div>
 % if recent:
-<ul id="recent-codes">
+  <ul id="recent-codes" class="list-group list-group-flush">
   % for r in recent:
-  <li><a href="/codes/${r.uuid}">${r.uuid}</a> <span data-timestamp="${r.created_at.isoformat()}">${r.created_at.strftime('%Y-%m-%d %H:%M UTC')}</span></li>
+    <li class="list-group-item">
+      <a href="/codes/${r.uuid}" class="text-uuid">${r.uuid}</a>
+      <div class="small text-body-secondary" data-timestamp="${r.created_at.isoformat()}">${r.created_at.strftime('%Y-%m-%d %H:%M UTC')}</div>
+    </li>
   % endfor
-</ul>
+  </ul>
 % else:
-<p>${t('codes.status.none')}</p>
+  <div class="card-body"><p class="text-body-secondary mb-0">${t('codes.status.none')}</p></div>
 % endif
+</section>
+</div>
+</div>

@@ -1,3 +1,3 @@
 <%inherit file="../base.mako"/>
-<h1>Bad request</h1>
-<p>${message}</p>
+<%namespace name="page" file="_page.mako"/>
+<%call expr="page.error_page(400, 'bi-exclamation-triangle', 'Bad request', 'Home')">${message}</%call>

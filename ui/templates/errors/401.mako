@@ -1,3 +1,3 @@
 <%inherit file="../base.mako"/>
-<h1>Unauthorized</h1>
-<p>You are not allowed to do that. <a href="/">Go back</a>.</p>
+<%namespace name="page" file="_page.mako"/>
+<%call expr="page.error_page(401, 'bi-lock', 'Unauthorized', 'Go back')">You are not allowed to do that.</%call>

@@ -1,3 +1,3 @@
 <%inherit file="../base.mako"/>
-<h1>Not found</h1>
-<p>The page you asked for does not exist.</p>
+<%namespace name="page" file="_page.mako"/>
+<%call expr="page.error_page(404, 'bi-signpost-split', 'Not found', 'Home')">The page you asked for does not exist.</%call>

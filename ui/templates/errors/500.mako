@@ -1,3 +1,3 @@
 <%inherit file="../base.mako"/>
-<h1>Something went wrong</h1>
-<p>${message}</p>
+<%namespace name="page" file="_page.mako"/>
+<%call expr="page.error_page(500, 'bi-bug', 'Something went wrong', 'Home')">${message}</%call>

@@ -1,18 +1,24 @@
 <%inherit file="../base.mako"/>
-<section class="card narrow">
-<h1>${t('login.choose-password')}</h1>
+<div class="card auth-card">
+<div class="card-body">
+  <h1 class="h4 mb-3">${t('login.choose-password')}</h1>
 % if problem:
-<p class="flash flash-error">${problem}</p>
-<p><a href="/login/reset-password">${t('login.request-new-reset')}</a></p>
+  <div class="alert alert-danger flash flash-error" role="alert">${problem}</div>
+  <a class="btn btn-outline-primary w-100" href="/login/reset-password">${t('login.request-new-reset')}</a>
 % else:
-<form method="post" action="/login/manage-account?mode=resetPassword&amp;oobCode=${token | u}">
-  <input type="hidden" name="csrf_token" value="${csrf}">
-  <label for="email">${t('login.email')}</label>
-  <input id="email" name="email" type="email" value="${email}" readonly>
-  <label for="password">${t('login.new-password')}</label>
-  <input id="password" name="password" type="password" minlength="${min_length}" required autocomplete="new-password">
-  <p class="hint">${t('password.requirements', min_length)}</p>
-  <button type="submit">${t('login.save-password')}</button>
-</form>
+  <form method="post" action="/login/manage-account?mode=resetPassword&amp;oobCode=${token | u}">
+    <input type="hidden" name="csrf_token" value="${csrf}">
+    <div class="mb-3">
+      <label class="form-label" for="email">${t('login.email')}</label>
+      <input class="form-control" id="email" name="email" type="email" value="${email}" readonly>
+    </div>
+    <div class="mb-4">
+      <label class="form-label" for="password">${t('login.new-password')}</label>
+      <input class="form-control" id="password" name="password" type="password" minlength="${min_length}" required autocomplete="new-password" aria-describedby="password-help">
+      <div class="form-text" id="password-help">${t('password.requirements', min_length)}</div>
+    </div>
+    <button type="submit" id="submit" class="btn btn-primary w-100">${t('login.save-password')}</button>
+  </form>
 % endif
-</section>
+</div>
+</div>

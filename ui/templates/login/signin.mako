@@ -1,30 +1,44 @@
 <%inherit file="../base.mako"/>
-<section class="card narrow">
-<h1>${t('login.sign-in')}</h1>
+<div class="card auth-card">
+<div class="card-body">
+  <div class="text-center mb-4">
+    <img src="/static/icons/icon.svg" alt="" class="auth-logo mb-3">
+    <h1 class="h4 mb-1">${t('login.sign-in')}</h1>
+    <p class="text-body-secondary small mb-0">${server}</p>
+  </div>
 % if provider == 'firebase':
-<form method="post" action="/session" id="firebase-form">
-  <input type="hidden" name="csrf_token" value="${csrf}">
-  <label for="idToken">${t('login.id-token')}</label>
-  <textarea id="idToken" name="idToken" required></textarea>
-  <p class="hint">${t('login.firebase-hint')}</p>
-  <button type="submit">${t('login.sign-in')}</button>
-</form>
+  <form method="post" action="/session" id="firebase-form">
+    <input type="hidden" name="csrf_token" value="${csrf}">
+    <div class="mb-3">
+      <label class="form-label" for="idToken">${t('login.id-token')}</label>
+      <textarea class="form-control font-monospace" id="idToken" name="idToken" rows="4" required></textarea>
+      <div class="form-text">${t('login.firebase-hint')}</div>
+    </div>
+    <button type="submit" class="btn btn-primary w-100">${t('login.sign-in')}</button>
+  </form>
 % else:
-<form method="post" action="/session" id="login-form">
-  <input type="hidden" name="csrf_token" value="${csrf}">
+  <form method="post" action="/session" id="login-form">
+    <input type="hidden" name="csrf_token" value="${csrf}">
   % if reauth_email:
-  <input type="hidden" name="redir" value="login/register-phone">
-  <input type="hidden" name="email" value="${reauth_email}">
-  <label for="email">${t('login.email')}</label>
-  <input id="email" type="email" value="${reauth_email}" disabled>
+    <input type="hidden" name="redir" value="login/register-phone">
+    <input type="hidden" name="email" value="${reauth_email}">
+    <div class="mb-3">
+      <label class="form-label" for="email">${t('login.email')}</label>
+      <input class="form-control" id="email" type="email" value="${reauth_email}" disabled>
+    </div>
   % else:
-  <label for="email">${t('login.email')}</label>
-  <input id="email" name="email" type="email" autocomplete="username" required autofocus>
+    <div class="mb-3">
+      <label class="form-label" for="email">${t('login.email')}</label>
+      <input class="form-control" id="email" name="email" type="email" autocomplete="username" required autofocus>
+    </div>
   % endif
-  <label for="password">${t('login.password')}</label>
-  <input id="password" name="password" type="password" autocomplete="current-password" required>
-  <button type="submit" id="submit">${t('login.refresh-authentication') if reauth_email else t('login.sign-in')}</button>
-</form>
-<p><a href="/login/reset-password">${t('login.forgot-password')}</a></p>
+    <div class="mb-4">
+      <label class="form-label" for="password">${t('login.password')}</label>
+      <input class="form-control" id="password" name="password" type="password" autocomplete="current-password" required>
+    </div>
+    <button type="submit" id="submit" class="btn btn-primary w-100">${t('login.refresh-authentication') if reauth_email else t('login.sign-in')}</button>
+  </form>
+  <p class="text-center small mt-3 mb-0"><a href="/login/reset-password">${t('login.forgot-password')}</a></p>
 % endif
-</section>
+</div>
+</div>

@@ -50,7 +50,7 @@ class EncvResource(ConfigurableResource):
         run = context.run
         self._holder = f"run:{run.run_id if run else os.getpid()}"
         # Our loggers speak JSON here too; calls the run makes carry its id.
-        logs.configure_from(environ, "dagster")
+        logs.configure_from(environ, "dagster", if_unset=True)
         logs.request_id.set(self._holder)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:

@@ -59,30 +59,37 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
-def configure(process: str, fmt: str = "", level: str = "INFO") -> None:
+def configure(
+    process: str, fmt: str = "", level: str = "INFO", *, if_unset: bool = False
+) -> None:
     """Send every log record to stderr as JSON (or text for a terminal).
 
     ``fmt`` is ``json`` or ``text``; empty chooses text when stderr is a
-    terminal and JSON otherwise (log files, collectors).
+    terminal and JSON otherwise (log files, collectors). With ``if_unset``
+    nothing changes when the host process already configured logging (a
+    Dagster run inside another program, or a test runner).
     """
+    root = logging.getLogger()
+    if if_unset and root.handlers:
+        return
     fmt = (fmt or ("text" if sys.stderr.isatty() else "json")).lower()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         logging.Formatter(TEXT_FORMAT) if fmt == "text" else JsonFormatter(process)
     )
-    root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
 
 
-def configure_from(environ, process: str) -> None:
+def configure_from(environ, process: str, *, if_unset: bool = False) -> None:
     """Configure logging from ``ENCV_LOG_FORMAT`` and ``ENCV_LOG_LEVEL``."""
     configure(
         process,
         environ.get("ENCV_LOG_FORMAT", ""),
         environ.get("ENCV_LOG_LEVEL", "INFO"),
+        if_unset=if_unset,
     )
 
 

@@ -213,7 +213,7 @@ class RealmSettings:
                 stored.twilio_user_report_from_number if stored else ""
             ),
         }
-        diff = _config_diff(before, values, secret="twilio_auth_token"  # noqa: S106 - a field name)
+        diff = _config_diff(before, values, secret="twilio_auth_token")  # noqa: S106
         if not diff:
             return
         sms_q.upsert_realm_sms_config(
@@ -244,7 +244,7 @@ class RealmSettings:
             "smtp_host": stored.smtp_host if stored else "",
             "smtp_port": stored.smtp_port if stored else "",
         }
-        diff = _config_diff(before, values, secret="smtp_password"  # noqa: S106 - a field name)
+        diff = _config_diff(before, values, secret="smtp_password")  # noqa: S106
         if not diff:
             return
         q.upsert_realm_email_config(

@@ -15,6 +15,7 @@ from db.cache import Cache
 from db.keystore import KeyStore
 from db.queries.keys import bookkeeping as bookkeeping_q
 from db.queries.keys import realm_keys as q
+from db.queries.realms import settings as realms_q
 from db.rows import Realm
 from models import audit
 
@@ -130,6 +131,9 @@ def activate_key(
         if not any(row[0] == key_row for row in rows):
             raise KeyRefused("key not found")
         q.set_active(conn, family.table, realm_id=realm.id, key_row=key_row)
+        # Certificate signers are memoised per (realm, updated_at): bump it so
+        # the new key signs from the next request on.
+        realms_q.touch_realm(conn, realm.id)
         kid = family.kid(realm.id, key_row)
         audit.record(
             conn,

@@ -161,3 +161,10 @@ def last_audit_at(conn: psycopg.Connection, *, realm_id: int, action: str):
         {"realm": realm_id, "action": action},
     ).fetchone()
     return row[0]
+
+
+def touch_realm(conn: psycopg.Connection, realm_id: int) -> None:
+    """Bump ``updated_at`` so per-process memos keyed by it reload."""
+    conn.execute(
+        "UPDATE realms SET updated_at = now() WHERE id = %(id)s", {"id": realm_id}
+    )

@@ -13,6 +13,8 @@
       found = found || on;
       pane.classList.toggle("active", on);
       pane.classList.toggle("show", on);
+      // Works with or without Bootstrap's tab CSS.
+      pane.hidden = !on;
     });
     if (!found) { return false; }
     links.forEach(function (link) {

@@ -290,21 +290,20 @@ base_types = r.allowed_test_types & ~16
   ${f.hidden('abuse_prevention')}
   ${f.check('abuse_prevention_enabled', r.abuse_prevention_enabled, 'Enable abuse prevention', 'Caps the codes issued per day at the forecast limit.')}
   % if v.abuse:
-  <dl class="row mb-3" id="abuse-numbers">
-    <dt class="col-sm-5">Today's quota</dt>
-    <dd class="col-sm-7" id="quota-remaining">${v.abuse.remaining} of ${v.abuse.effective} remaining
+  <table class="table table-sm mb-3" id="abuse-numbers"><tbody>
+    <tr><th scope="row">Today's quota</th>
+      <td id="quota-remaining">${v.abuse.remaining} of ${v.abuse.effective} remaining
       % if v.abuse.remaining > v.abuse.effective:
       <span class="badge text-bg-info">remaining quota exceeds the maximum (burst added)</span>
       % endif
-    </dd>
-    <dt class="col-sm-5">Modeler's forecast (limit)</dt>
-    <dd class="col-sm-7" id="abuse-limit">${v.abuse.limit}
-      <span class="text-muted small">${('updated ' + v.abuse.modeled_at.strftime('%Y-%m-%d %H:%M UTC')) if v.abuse.modeled_at else 'not yet modeled'}</span></dd>
-    <dt class="col-sm-5">Next forecast from history</dt>
-    <dd class="col-sm-7" id="abuse-next">${v.abuse.next_forecast if v.abuse.next_forecast is not None else 'not enough data'} <span class="text-muted small">(${v.abuse.history_days} days of history)</span></dd>
-    <dt class="col-sm-5">Effective limit</dt>
-    <dd class="col-sm-7" id="abuse-effective">${v.abuse.effective}</dd>
-  </dl>
+      </td></tr>
+    <tr><th scope="row">Modeler's forecast (limit)</th>
+      <td id="abuse-limit">${v.abuse.limit}
+      <span class="text-muted small">${('updated ' + v.abuse.modeled_at.strftime('%Y-%m-%d %H:%M UTC')) if v.abuse.modeled_at else 'not yet modeled'}</span></td></tr>
+    <tr><th scope="row">Next forecast from history</th>
+      <td id="abuse-next">${v.abuse.next_forecast if v.abuse.next_forecast is not None else 'not enough data'} <span class="text-muted small">(${v.abuse.history_days} days of history)</span></td></tr>
+    <tr><th scope="row">Effective limit</th><td id="abuse-effective">${v.abuse.effective}</td></tr>
+  </tbody></table>
   % endif
   <div class="row g-2 mb-3">
     <div class="col-md-6">

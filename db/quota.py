@@ -130,3 +130,55 @@ class PostgresQuotaStore:
             remaining=max(0, limit - used),
             reset=math.ceil(float(reset)),
         )
+
+
+# Read-only view and top-ups used by the realm settings page. A window counts
+# what was used, so "adding capacity" lowers the count (it may go negative,
+# leaving more than the limit for today) and "seeding" starts a fresh window.
+
+
+def redis_used(client, key: str) -> int | None:
+    """Return the units used in the current Redis window (None: no window)."""
+    raw = client.get(key)
+    return None if raw is None else int(raw)
+
+
+def redis_give(client, key: str, amount: int, window: float) -> None:
+    """Return ``amount`` units to the current Redis window (or open one)."""
+    pipe = client.pipeline()
+    pipe.decrby(key, amount)
+    pipe.pexpire(key, int(window * 1000), nx=True)
+    pipe.execute()
+
+
+def redis_reset(client, key: str) -> None:
+    """Forget the Redis window: the next take starts a full bucket."""
+    client.delete(key)
+
+
+def pg_used(conn, key: str) -> int | None:
+    """Return the units used in the current PostgreSQL window."""
+    row = conn.execute(
+        "SELECT used FROM quota_windows WHERE key = %(key)s AND window_end > now()",
+        {"key": key},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def pg_give(conn, key: str, amount: int, window: float) -> None:
+    """Return ``amount`` units to the current PostgreSQL window (or open one)."""
+    conn.execute(
+        "INSERT INTO quota_windows (key, window_end, used)"
+        " VALUES (%(key)s, now() + make_interval(secs => %(window)s), -%(n)s)"
+        " ON CONFLICT (key) DO UPDATE SET"
+        " used = CASE WHEN quota_windows.window_end <= now() THEN -%(n)s"
+        "             ELSE quota_windows.used - %(n)s END,"
+        " window_end = CASE WHEN quota_windows.window_end <= now()"
+        "                   THEN EXCLUDED.window_end ELSE quota_windows.window_end END",
+        {"key": key, "window": window, "n": amount},
+    )
+
+
+def pg_reset(conn, key: str) -> None:
+    """Forget the PostgreSQL window: the next take starts a full bucket."""
+    conn.execute("DELETE FROM quota_windows WHERE key = %(key)s", {"key": key})

@@ -31,6 +31,7 @@ from ui.resources import (
     jwks,
     manage_account,
     mfa,
+    realm_settings,
     realms,
     signin,
     webhooks,
@@ -172,6 +173,7 @@ def create_app(services: Services) -> falcon.App:
     app.add_route("/codes/{code_uuid}/expire", status, suffix="expire")
     insight.register(app, services, pages)
     admin.register(app, services, pages)
+    realm_settings.register(app, services, pages)
     app.add_static_route("/static", STATIC)
     favicon.register(app)
     return app

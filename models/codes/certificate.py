@@ -131,7 +131,11 @@ class CertificateSigners:
     def for_realm(self, conn: psycopg.Connection, realm: Realm) -> CertificateSigner:
         """Return the realm's signer; raise a 500 domain error if it has none."""
         try:
-            signer = self._memo.get(realm.id, lambda: self._load(conn, realm))
+            # Keyed by the row's version too: a settings save (upgrade to realm
+            # keys, a new active key) takes effect on the next request.
+            signer = self._memo.get(
+                (realm.id, realm.updated_at), lambda: self._load(conn, realm)
+            )
         except LookupError:
             signer = None
         if signer is None:

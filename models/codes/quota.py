@@ -8,6 +8,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
 
+from db import quota as store_q
 from db.quota import PostgresQuotaStore, QuotaStore, RedisQuotaStore, quota_key
 from db.ratelimit import Decision
 from db.rows import Realm
@@ -87,3 +88,46 @@ def build_quota(services: Services) -> RealmQuota:
         # Not in-process: every gunicorn worker must spend the same bucket.
         store = PostgresQuotaStore(services.db)
     return RealmQuota(store, key, services.settings.codes.enforce_realm_quotas)
+
+
+class QuotaAdmin:
+    """Read and top up a realm's bucket for the settings page (§5.2)."""
+
+    def __init__(self, redis, hmac_key: bytes):
+        self._redis = redis
+        self._hmac_key = hmac_key
+
+    def remaining(self, conn, realm: Realm) -> tuple[int, int]:
+        """Return (remaining today, effective limit) of the realm's bucket."""
+        limit = effective_limit(
+            realm.abuse_prevention_limit, realm.abuse_prevention_limit_factor
+        )
+        key = quota_key(self._hmac_key, realm.id)
+        if self._redis is not None:
+            used = store_q.redis_used(self._redis, key)
+        else:
+            used = store_q.pg_used(conn, key)
+        return limit - (used or 0), limit
+
+    def seed(self, conn, realm_id: int) -> None:
+        """Start a full bucket (when protection is switched on)."""
+        key = quota_key(self._hmac_key, realm_id)
+        if self._redis is not None:
+            store_q.redis_reset(self._redis, key)
+        else:
+            store_q.pg_reset(conn, key)
+
+    def add(self, conn, realm_id: int, amount: int) -> None:
+        """Add ``amount`` codes to today's bucket."""
+        key = quota_key(self._hmac_key, realm_id)
+        if self._redis is not None:
+            store_q.redis_give(self._redis, key, amount, QUOTA_WINDOW_SECONDS)
+        else:
+            store_q.pg_give(conn, key, amount, QUOTA_WINDOW_SECONDS)
+
+
+def build_quota_admin(services: Services) -> QuotaAdmin:
+    """Return the quota view over the same store the issue path uses."""
+    with services.db.connection() as conn:
+        key = services.secrets.keys(conn, "rate_limit_hmac")[0]
+    return QuotaAdmin(services.redis, key)

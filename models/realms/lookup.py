@@ -63,3 +63,8 @@ def forget_realm(cache: Cache, realm_id: int) -> None:
 def list_realms(conn) -> list[Realm]:
     """Return every live realm ordered by id."""
     return q.list_realms(conn)
+
+
+def realm_by_id(conn, realm_id: int) -> Realm | None:
+    """Return a live realm straight from the database (no cache)."""
+    return q.get_realm(conn, realm_id)

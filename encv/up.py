@@ -187,6 +187,8 @@ def run_up(args) -> int:
             name: f"http://127.0.0.1:{port_base + off}"
             for name, off in SURFACE_OFFSETS.items()
         }
+        # Links in account mails point here, never at a request's Host header.
+        env.setdefault("SERVER_ENDPOINT", base["server"])
         env.setdefault("ENCV_E2E_APISERVER_URL", base["apiserver"])
         env.setdefault("ENCV_E2E_ADMINAPI_URL", base["adminapi"])
         env.setdefault("ENCV_E2E_REDIRECT_URL", base["enx-redirect"])

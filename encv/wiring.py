@@ -24,10 +24,10 @@ SURFACES = {
 SURFACE_OFFSETS = {"server": 0, "apiserver": 1, "adminapi": 2, "enx-redirect": 3}
 
 
-def load_settings() -> Settings:
-    """Build settings from the environment or exit with the reasons."""
+def load_settings(surface: str = "") -> Settings:
+    """Build settings (checked for ``surface``) or exit with every reason."""
     try:
-        return Settings.from_env(os.environ)
+        return Settings.from_env(os.environ, surface)
     except SettingsError as ex:
         sys.exit(f"encv: {ex}")
 

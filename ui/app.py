@@ -11,10 +11,12 @@ import falcon
 from api.common.health import HealthResource
 from api.common.middleware import MethodOverride, SecurityHeaders
 from models.accounts.firebase import FirebaseVerifier
+from models.accounts.outbox import MailOutbox
+from models.accounts.reset_requests import ResetRequests, client_limiter
 from models.codes.expiry import ExpireService
 from models.codes.issue import IssueService
 from models.services import Services, build_services
-from models.settings import Settings
+from models.settings import Settings, SettingsError
 from ui import errors
 from ui.i18n import Catalogs
 from ui.middleware import Csrf, HttpsRedirect, Identity, RateLimit, SessionCookie
@@ -78,9 +80,18 @@ def _firebase(services: Services) -> FirebaseVerifier | None:
     )
 
 
-def create_app(services: Services) -> falcon.App:
-    """Build the server (web UI) app around ``services``."""
+def create_app(services: Services, outbox: MailOutbox | None = None) -> falcon.App:
+    """Build the server (web UI) app around ``services``.
+
+    ``outbox`` sends account mails in the background (one per process;
+    ``get_app`` drains it at exit).
+    """
     settings = services.settings
+    if not settings.ui.server_endpoint:
+        raise SettingsError(
+            "SERVER_ENDPOINT: required for the server surface outside dev mode"
+        )
+    outbox = outbox or MailOutbox()
     catalogs = Catalogs()
     pages = Pages(make_lookup(), catalogs, settings.ui.system_notice)
     db, clock = services.db, services.clock
@@ -129,9 +140,9 @@ def create_app(services: Services) -> falcon.App:
         ),
     )
     app.add_route("/signout", signin.SignOut(db, clock))
+    resets = ResetRequests(services, outbox, client_limiter(services))
     app.add_route(
-        "/login/reset-password",
-        manage_account.ResetPassword(pages, db, clock, settings),
+        "/login/reset-password", manage_account.ResetPassword(pages, clock, resets)
     )
     app.add_route(
         "/login/manage-account",
@@ -166,6 +177,9 @@ def create_app(services: Services) -> falcon.App:
 def get_app() -> falcon.App:
     """Gunicorn entry point: ``gunicorn 'ui.app:get_app()'``."""
     logging.basicConfig(level=os.environ.get("ENCV_LOG_LEVEL", "INFO"))
-    services = build_services(Settings.from_env(os.environ), name="server")
+    services = build_services(Settings.from_env(os.environ, "server"), name="server")
     atexit.register(services.close)
-    return create_app(services)
+    outbox = MailOutbox()
+    # Registered last so it runs first: queued mails still have their pool.
+    atexit.register(outbox.close)
+    return create_app(services, outbox)

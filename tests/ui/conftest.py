@@ -13,6 +13,7 @@ import pytest
 from db.crypto import Envelope
 from db.pool import SingleConnectionSource
 from db.secrets import SecretStore
+from models.accounts.outbox import MailOutbox
 from models.clock import FixedClock
 from models.realms.bootstrap import bootstrap_demo
 from models.secrets import Secrets
@@ -56,11 +57,19 @@ def demo(conn, ui_services):
 
 
 @pytest.fixture
-def app(ui_services):
+def outbox():
+    """The background mail queue of the app (``drain()`` before reading mail)."""
+    box = MailOutbox()
+    yield box
+    box.close()
+
+
+@pytest.fixture
+def app(ui_services, outbox):
     """The UI app."""
     from ui.app import create_app
 
-    return create_app(ui_services)
+    return create_app(ui_services, outbox)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from encv.wiring import (
     demo_credentials,
     gunicorn_argv,
     load_settings,
+    local_server_endpoint,
     prepare_database,
     print_demo,
     with_database,
@@ -188,7 +189,7 @@ def run_up(args) -> int:
             for name, off in SURFACE_OFFSETS.items()
         }
         # Links in account mails point here, never at a request's Host header.
-        env.setdefault("SERVER_ENDPOINT", base["server"])
+        local_server_endpoint(env, port_base)
         env.setdefault("ENCV_E2E_APISERVER_URL", base["apiserver"])
         env.setdefault("ENCV_E2E_ADMINAPI_URL", base["adminapi"])
         env.setdefault("ENCV_E2E_REDIRECT_URL", base["enx-redirect"])

@@ -112,6 +112,13 @@ def child_env(settings: Settings, url: str) -> dict[str, str]:
     return env
 
 
+def local_server_endpoint(env: dict[str, str], port_base: int) -> dict[str, str]:
+    """Point account-mail links at the local server unless SERVER_ENDPOINT is set."""
+    port = port_base + SURFACE_OFFSETS["server"]
+    env.setdefault("SERVER_ENDPOINT", f"http://127.0.0.1:{port}")
+    return env
+
+
 def gunicorn_argv(surface: str, bind: str, workers: int) -> list[str]:
     """Return the argv that serves ``surface`` under gunicorn."""
     return [

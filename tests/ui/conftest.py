@@ -19,6 +19,7 @@ from models.realms.bootstrap import bootstrap_demo
 from models.secrets import Secrets
 from models.services import build_services
 from models.settings import Settings
+from tests.fakes.smtp import SmtpSink
 from tests.issuing import add_sms_config
 from tests.support import TEST_KEK, gunicorn, make_env
 from tests.ui.browser import ARGS, CHROMIUM, LOCKOUT_SECONDS
@@ -54,6 +55,13 @@ def ui_services(conn, clock, ui_env):
 def demo(conn, ui_services):
     """The demo realm and its two users with known passwords."""
     return bootstrap_demo(conn, ui_services.secrets)
+
+
+@pytest.fixture
+def sink():
+    """A local SMTP server keeping every message."""
+    with SmtpSink() as server:
+        yield server
 
 
 @pytest.fixture

@@ -8,14 +8,6 @@ import re
 import pyotp
 import pytest
 
-from tests.fakes.smtp import SmtpSink
-
-
-@pytest.fixture
-def sink():
-    with SmtpSink() as server:
-        yield server
-
 
 @pytest.fixture
 def ui_env(sink):

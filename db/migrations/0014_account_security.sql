@@ -1,6 +1,9 @@
 -- Account security (issue 19).
 -- The newest TOTP time step a user signed in with: a step is accepted once.
 ALTER TABLE users ADD COLUMN totp_last_step bigint;
+-- When the last failed sign-in happened: failures older than a day no longer
+-- count, for users and for addresses without account alike.
+ALTER TABLE users ADD COLUMN last_failed_signin timestamptz;
 
 -- Failed sign-ins of addresses that have no account, so that they lock out
 -- exactly like real accounts do and the answer says nothing about existence.

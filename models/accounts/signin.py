@@ -43,16 +43,28 @@ class SigninResult:
     needs_totp: bool
 
 
+# Failures older than this stop counting, for users and unknown addresses.
+FORGET_FAILURES_AFTER = dt.timedelta(days=1)
+
+
+def _lock(ui: UiSettings) -> dt.timedelta:
+    return dt.timedelta(seconds=ui.signin_lockout)
+
+
+def _failure_window(ui: UiSettings, now: dt.datetime) -> dict:
+    return {
+        "max_failures": ui.signin_max_failures,
+        "lock_until": now + _lock(ui),
+        "at": now,
+        "forget_before": now - FORGET_FAILURES_AFTER,
+    }
+
+
 def _fail(
     conn, ui: UiSettings, user: User, now: dt.datetime, message: str = SIGNIN_FAILED
 ) -> NoReturn:
     with conn.transaction():
-        count = auth_q.record_failed_signin(
-            conn,
-            user.id,
-            max_failures=ui.signin_max_failures,
-            lock_until=now + dt.timedelta(seconds=ui.signin_lockout),
-        )
+        count = auth_q.record_failed_signin(conn, user.id, **_failure_window(ui, now))
     raise SigninError(TOO_MANY if count >= ui.signin_max_failures else message)
 
 
@@ -62,14 +74,11 @@ def _address_hash(email: str) -> str:
 
 def _fail_unknown(conn, ui: UiSettings, email: str, now: dt.datetime) -> NoReturn:
     """Count a failure of an address without account exactly like a user's."""
+    window = _failure_window(ui, now)
     with conn.transaction():
-        count = auth_q.record_throttle_failure(
-            conn,
-            _address_hash(email),
-            max_failures=ui.signin_max_failures,
-            lock_until=now + dt.timedelta(seconds=ui.signin_lockout),
-            at=now,
-        )
+        count = auth_q.record_throttle_failure(conn, _address_hash(email), **window)
+        # Rows past the window count nothing any more (lock over, count reset).
+        auth_q.purge_throttle(conn, min(window["forget_before"], now - _lock(ui)))
     raise SigninError(TOO_MANY if count >= ui.signin_max_failures else SIGNIN_FAILED)
 
 

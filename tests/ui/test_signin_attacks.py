@@ -55,6 +55,18 @@ def test_lockout_answers_for_real_and_unknown_accounts_are_identical(app, demo):
     assert locked == _answer(ghost, "ghost@example.com", "Right-Pass-1")
 
 
+def test_old_failures_are_forgotten_alike_for_real_and_unknown(app, demo, clock):
+    real, ghost = UiClient(app), UiClient(app)
+    email = demo.realm_admin["email"]
+    for attempt in range(4):
+        _answer(real, email, f"wrong-{attempt}")
+        _answer(ghost, "ghost@example.com", f"wrong-{attempt}")
+    clock.advance(hours=25)
+    seen_real = _answer(real, email, "wrong-again")
+    assert seen_real == _answer(ghost, "ghost@example.com", "wrong-again")
+    assert "Sign-in failed" in seen_real[-1]
+
+
 def test_failed_sign_in_is_post_redirect_get(browser, demo):
     result = browser.sign_in(demo.realm_admin["email"], "bad")
     assert result.status_code == 303 and result.headers["Location"].endswith("/")

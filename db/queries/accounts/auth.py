@@ -37,14 +37,25 @@ def record_failed_signin(
     *,
     max_failures: int,
     lock_until: dt.datetime,
+    at: dt.datetime,
+    forget_before: dt.datetime,
 ) -> int:
-    """Count a failed sign-in; lock the account when it reaches the limit."""
+    """Count a failed sign-in (older failures forgotten); lock at the limit."""
     return conn.execute(
-        "UPDATE users SET failed_logins = failed_logins + 1,"
-        " locked_until = CASE WHEN failed_logins + 1 >= %(max)s"
-        " THEN %(until)s ELSE locked_until END"
-        " WHERE id = %(id)s RETURNING failed_logins",
-        {"id": user_id, "max": max_failures, "until": lock_until},
+        "WITH counted AS (SELECT id, CASE WHEN last_failed_signin IS NULL"
+        " OR last_failed_signin < %(forget)s THEN 1 ELSE failed_logins + 1 END AS n"
+        " FROM users WHERE id = %(id)s FOR UPDATE)"
+        " UPDATE users u SET failed_logins = c.n, last_failed_signin = %(at)s,"
+        " locked_until = CASE WHEN c.n >= %(max)s THEN %(until)s"
+        " ELSE u.locked_until END FROM counted c WHERE u.id = c.id"
+        " RETURNING u.failed_logins",
+        {
+            "id": user_id,
+            "max": max_failures,
+            "until": lock_until,
+            "at": at,
+            "forget": forget_before,
+        },
     ).fetchone()[0]
 
 
@@ -130,16 +141,25 @@ def record_throttle_failure(
     max_failures: int,
     lock_until: dt.datetime,
     at: dt.datetime,
+    forget_before: dt.datetime,
 ) -> int:
     """Count a failed sign-in of an address without account, as for users."""
     return conn.execute(
         "INSERT INTO signin_throttle AS t (address_hash, failures, locked_until,"
         " updated_at) VALUES (%(hash)s, 1,"
         " CASE WHEN 1 >= %(max)s THEN %(until)s::timestamptz END, %(at)s)"
-        " ON CONFLICT (address_hash) DO UPDATE SET failures = t.failures + 1,"
-        " locked_until = CASE WHEN t.failures + 1 >= %(max)s THEN %(until)s"
+        " ON CONFLICT (address_hash) DO UPDATE SET failures = CASE"
+        " WHEN t.updated_at < %(forget)s THEN 1 ELSE t.failures + 1 END,"
+        " locked_until = CASE WHEN (CASE WHEN t.updated_at < %(forget)s THEN 1"
+        " ELSE t.failures + 1 END) >= %(max)s THEN %(until)s"
         " ELSE t.locked_until END, updated_at = %(at)s RETURNING failures",
-        {"hash": address_hash, "max": max_failures, "until": lock_until, "at": at},
+        {
+            "hash": address_hash,
+            "max": max_failures,
+            "until": lock_until,
+            "at": at,
+            "forget": forget_before,
+        },
     ).fetchone()[0]
 
 

@@ -87,13 +87,16 @@ def test_poisoned_host_header_does_not_reach_the_reset_link(
 
 def test_server_settings_require_the_endpoint_and_report_every_problem():
     with pytest.raises(SettingsError) as caught:
-        Settings.from_env(make_env(ENCV_KEK="c2hvcnQ="), "server")
+        Settings.from_env(make_env(ENCV_KEK="c2hvcnQ=", SERVER_ENDPOINT=""), "server")
     report = str(caught.value)
     assert "SERVER_ENDPOINT: required for the server surface" in report
     assert "ENCV_KEK" in report  # every problem at once
     # Other surfaces do not need it; dev mode falls back to the local server.
-    assert Settings.from_env(make_env(), "apiserver").ui.server_endpoint == ""
-    dev = Settings.from_env(make_env(DEV_MODE="true", ENCV_PORT_BASE="9000"), "server")
+    unset = make_env(SERVER_ENDPOINT="")
+    assert Settings.from_env(unset, "apiserver").ui.server_endpoint == ""
+    dev = Settings.from_env(
+        {**unset, "DEV_MODE": "true", "ENCV_PORT_BASE": "9000"}, "server"
+    )
     assert dev.ui.server_endpoint == "http://127.0.0.1:9000"
     for bad in ("javascript:alert(1)", "https://x.example/?a=b", "//evil.example"):
         with pytest.raises(SettingsError, match="SERVER_ENDPOINT"):
@@ -114,7 +117,9 @@ def test_the_ui_refuses_to_start_without_the_endpoint(ui_services):
 
 
 def test_encv_serve_server_exits_with_the_settings_error(tmp_path):
-    env = make_env(ENCV_DATA_DIR=str(tmp_path), PATH="/usr/bin:/bin")
+    env = make_env(
+        ENCV_DATA_DIR=str(tmp_path), PATH="/usr/bin:/bin", SERVER_ENDPOINT=""
+    )
     done = subprocess.run(
         [sys.executable, "-m", "encv.cli", "serve", "server"],
         env=env,

@@ -47,7 +47,7 @@ def cmd_bootstrap(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    settings = load_settings()
+    settings = load_settings(args.surface)
     url = database_url(settings)
     prepare_database(settings, url)
     port = settings.port_base + SURFACE_OFFSETS[args.surface]

@@ -8,6 +8,7 @@ prints JSON with ``--json`` and exits non-zero with one line on bad input.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -39,8 +40,10 @@ def _services():
             services.close()
 
 
-def _endpoint(settings) -> str:
-    return settings.ui.server_endpoint or f"http://127.0.0.1:{settings.port_base}"
+def _ui(settings):
+    """UI settings whose links point at the server (local default for a CLI)."""
+    endpoint = settings.ui.server_endpoint or f"http://127.0.0.1:{settings.port_base}"
+    return dataclasses.replace(settings.ui, server_endpoint=endpoint)
 
 
 def _emit(args, payload: dict, human: str) -> int:
@@ -118,13 +121,12 @@ def cmd_user_add(args) -> int:
     with _services() as (conn, services, settings):
         invited = invite_member(
             conn,
-            settings.ui,
+            _ui(settings),
             realm_id=args.realm,
             email=args.email,
             name=args.name,
             permissions=int(permissions),
             actor=audit.SYSTEM,
-            endpoint=_endpoint(settings),
             now=services.clock.now(),
             envelope=services.envelope,
         )
@@ -162,11 +164,10 @@ def cmd_create_system_admin(args) -> int:
     with _services() as (conn, services, settings):
         invited = create_system_admin(
             conn,
-            settings.ui,
+            _ui(settings),
             email=args.email,
             name=args.name,
             actor=audit.SYSTEM,
-            endpoint=_endpoint(settings),
             now=services.clock.now(),
             envelope=services.envelope,
         )

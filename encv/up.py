@@ -27,6 +27,7 @@ from encv.wiring import (
     demo_credentials,
     gunicorn_argv,
     load_settings,
+    local_server_endpoint,
     prepare_database,
     print_demo,
     with_database,
@@ -195,6 +196,8 @@ def run_up(args) -> int:
             name: f"http://127.0.0.1:{port_base + off}"
             for name, off in SURFACE_OFFSETS.items()
         }
+        # Links in account mails point here, never at a request's Host header.
+        local_server_endpoint(env, port_base)
         env.setdefault("ENCV_E2E_APISERVER_URL", base["apiserver"])
         env.setdefault("ENCV_E2E_ADMINAPI_URL", base["adminapi"])
         env.setdefault("ENCV_E2E_REDIRECT_URL", base["enx-redirect"])

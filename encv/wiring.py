@@ -27,10 +27,10 @@ SURFACE_OFFSETS = {"server": 0, "apiserver": 1, "adminapi": 2, "enx-redirect": 3
 STANDIN_OFFSET = 4
 
 
-def load_settings() -> Settings:
-    """Build settings from the environment or exit with the reasons."""
+def load_settings(surface: str = "") -> Settings:
+    """Build settings (checked for ``surface``) or exit with every reason."""
     try:
-        return Settings.from_env(os.environ)
+        return Settings.from_env(os.environ, surface)
     except SettingsError as ex:
         sys.exit(f"encv: {ex}")
 
@@ -112,6 +112,13 @@ def child_env(settings: Settings, url: str) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = url
     env["ENCV_DATA_DIR"] = str(settings.data_dir)
+    return env
+
+
+def local_server_endpoint(env: dict[str, str], port_base: int) -> dict[str, str]:
+    """Point account-mail links at the local server unless SERVER_ENDPOINT is set."""
+    port = port_base + SURFACE_OFFSETS["server"]
+    env.setdefault("SERVER_ENDPOINT", f"http://127.0.0.1:{port}")
     return env
 
 

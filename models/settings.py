@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,6 +189,11 @@ class UiSettings:
     smtp_host: str  # ENCV_SMTP_HOST (system email config fallback)
     smtp_port: int  # ENCV_SMTP_PORT, default 25
     smtp_from: str  # ENCV_SMTP_FROM
+    # ENCV_RESET_MAILS_PER_HOUR: reset mails one account receives per hour (3)
+    reset_mails_per_hour: int = 3
+    # ENCV_RESET_REQUESTS_PER_HOUR: reset requests one client address may make
+    # per hour (20); beyond it the answer stays the same but nothing is sent
+    reset_requests_per_hour: int = 20
 
 
 @dataclass(frozen=True)
@@ -246,9 +252,16 @@ class Settings:
     redirect: RedirectSettings
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Settings:
-        """Build settings from ``env``; raise SettingsError listing every problem."""
+    def from_env(cls, env: Mapping[str, str], surface: str = "") -> Settings:
+        """Build settings from ``env``; raise SettingsError listing every problem.
+
+        ``surface`` names the process being started ("server", ...) so that
+        settings only that surface needs are checked too.
+        """
         e = _Env(env)
+        dev_mode = e.bool("DEV_MODE", False)
+        port_base = e.int("ENCV_PORT_BASE", 8080, 1, 65531)
+        server_endpoint = _server_endpoint(e, surface, dev_mode, port_base)
         data_dir = Path(e.str("ENCV_DATA_DIR", ".encv")).expanduser().absolute()
         redis_url = e.secret("REDIS_URL")
         kek = e.secret("ENCV_KEK")
@@ -300,9 +313,9 @@ class Settings:
             redis_url=redis_url,
             data_dir=data_dir,
             kek=kek,
-            port_base=e.int("ENCV_PORT_BASE", 8080, 1, 65531),
+            port_base=port_base,
             dagster_port=e.int("ENCV_DAGSTER_PORT", 3000, 1, 65535),
-            dev_mode=e.bool("DEV_MODE", False),
+            dev_mode=dev_mode,
             maintenance_mode=e.bool("MAINTENANCE_MODE", False),
             db_pool_max=e.int("ENCV_DB_POOL_MAX", 8, 1, 200),
             tokens=TokenSettings(
@@ -340,7 +353,7 @@ class Settings:
                 session_duration=e.seconds("SESSION_DURATION", "20h", lo=60),
                 session_idle_timeout=e.seconds("SESSION_IDLE_TIMEOUT", "20m", lo=60),
                 cookie_domain=e.str("COOKIE_DOMAIN", ""),
-                server_endpoint=e.str("SERVER_ENDPOINT", ""),
+                server_endpoint=server_endpoint,
                 system_notice=e.str("SYSTEM_NOTICE", ""),
                 firebase_jwks_url=e.str("ENCV_FIREBASE_JWKS_URL", ""),
                 firebase_issuer=e.str("ENCV_FIREBASE_ISSUER", ""),
@@ -351,6 +364,10 @@ class Settings:
                 smtp_host=e.str("ENCV_SMTP_HOST", ""),
                 smtp_port=e.int("ENCV_SMTP_PORT", 25, 1, 65535),
                 smtp_from=e.str("ENCV_SMTP_FROM", "noreply@localhost"),
+                reset_mails_per_hour=e.int("ENCV_RESET_MAILS_PER_HOUR", 3, 1, 100),
+                reset_requests_per_hour=e.int(
+                    "ENCV_RESET_REQUESTS_PER_HOUR", 20, 1, 100_000
+                ),
             ),
             ops=OpsSettings(
                 app_feed_url=e.str("ENCV_APP_FEED_URL", ""),
@@ -399,6 +416,40 @@ def _realm_ids(e: _Env, name: str) -> tuple[int, ...]:
         e.errors.append(f"{name}: must be a comma-separated list of realm ids")
         return ()
     return tuple(int(p) for p in parts)
+
+
+def _server_endpoint(e: _Env, surface: str, dev_mode: bool, port_base: int) -> str:
+    """Return the public base URL of the server surface (links in mails).
+
+    Mail links must never be built from a request's Host header (anyone can
+    send one), so the server refuses to start without it outside dev mode;
+    dev mode falls back to the local default port.
+    """
+    raw = e.str("SERVER_ENDPOINT", "")
+    if not raw:
+        if dev_mode:
+            return f"http://127.0.0.1:{port_base}"
+        if surface == "server":
+            e.errors.append(
+                "SERVER_ENDPOINT: required for the server surface outside dev mode"
+                " (the public base URL used in account e-mail links, e.g."
+                " https://verify.example.com)"
+            )
+        return ""
+    parts = urllib.parse.urlsplit(raw)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or any(ch in raw for ch in "\r\n\t ")
+    ):
+        e.errors.append(
+            f"SERVER_ENDPOINT: {raw!r} is not an http(s) base URL such as"
+            " https://verify.example.com"
+        )
+        return ""
+    return raw.rstrip("/")
 
 
 def _check_cleanup(cfg: CleanupSettings, errors: list[str]) -> None:

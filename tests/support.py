@@ -22,6 +22,8 @@ def make_env(**overrides: str) -> dict[str, str]:
         "ENCV_KEK": TEST_KEK,
         "ENCV_DATA_DIR": "/tmp/encv-test-data",
         "RATE_LIMIT_TYPE": "noop",
+        # The server surface refuses to start without it outside dev mode.
+        "SERVER_ENDPOINT": "https://encv.test",
     }
     env.update(overrides)
     return env

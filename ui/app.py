@@ -11,10 +11,12 @@ from api.common.health import HealthResource
 from api.common.metrics import RequestMetrics, pool_stats_of
 from api.common.middleware import MethodOverride, RequestId, SecurityHeaders
 from models.accounts.firebase import FirebaseVerifier
+from models.accounts.outbox import MailOutbox
+from models.accounts.reset_requests import ResetRequests, client_limiter
 from models.codes.expiry import ExpireService
 from models.codes.issue import IssueService
 from models.services import Services, build_services
-from models.settings import Settings
+from models.settings import Settings, SettingsError
 from models.telemetry.logs import configure_from
 from ui import chrome, errors
 from ui.i18n import Catalogs
@@ -83,9 +85,18 @@ def _firebase(services: Services) -> FirebaseVerifier | None:
     )
 
 
-def create_app(services: Services) -> falcon.App:
-    """Build the server (web UI) app around ``services``."""
+def create_app(services: Services, outbox: MailOutbox | None = None) -> falcon.App:
+    """Build the server (web UI) app around ``services``.
+
+    ``outbox`` sends account mails in the background (one per process;
+    ``get_app`` drains it at exit).
+    """
     settings = services.settings
+    if not settings.ui.server_endpoint:
+        raise SettingsError(
+            "SERVER_ENDPOINT: required for the server surface outside dev mode"
+        )
+    outbox = outbox or MailOutbox()
     catalogs = Catalogs()
     pages = Pages(
         make_lookup(),
@@ -141,9 +152,9 @@ def create_app(services: Services) -> falcon.App:
         ),
     )
     app.add_route("/signout", signin.SignOut(db, clock))
+    resets = ResetRequests(services, outbox, client_limiter(services))
     app.add_route(
-        "/login/reset-password",
-        manage_account.ResetPassword(pages, db, clock, settings, services.envelope),
+        "/login/reset-password", manage_account.ResetPassword(pages, clock, resets)
     )
     app.add_route(
         "/login/manage-account",
@@ -182,6 +193,9 @@ def create_app(services: Services) -> falcon.App:
 def get_app() -> falcon.App:
     """Gunicorn entry point: ``gunicorn 'ui.app:get_app()'``."""
     configure_from(os.environ, "server")
-    services = build_services(Settings.from_env(os.environ), name="server")
+    services = build_services(Settings.from_env(os.environ, "server"), name="server")
     atexit.register(services.close)
-    return create_app(services)
+    outbox = MailOutbox()
+    # Registered last so it runs first: queued mails still have their pool.
+    atexit.register(outbox.close)
+    return create_app(services, outbox)

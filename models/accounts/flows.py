@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import psycopg
 
@@ -18,17 +19,27 @@ from models.accounts.passwords import hash_password
 from models.accounts.signin import SigninError, password_problems
 from models.settings import UiSettings
 
+log = logging.getLogger(__name__)
 
-def action_link(endpoint: str, mode: str, token: str) -> str:
-    """Return the manage-account link carrying an action token."""
-    return f"{endpoint.rstrip('/')}/login/manage-account?mode={mode}&oobCode={token}"
+
+def action_link(ui: UiSettings, mode: str, token: str) -> str:
+    """Return the manage-account link carrying an action token.
+
+    Only the configured public URL is used: a request's Host header is the
+    attacker's choice (reset-link poisoning).
+    """
+    if not ui.server_endpoint:
+        raise mailer.MailError("SERVER_ENDPOINT is not configured")
+    return f"{ui.server_endpoint}/login/manage-account?mode={mode}&oobCode={token}"
 
 
 def _realm_for(conn, user_id: int, realm_id: int | None) -> Realm | None:
-    if realm_id:
-        return realms_q.get_realm(conn, realm_id)
     members = members_q.list_for_user(conn, user_id)
-    return realms_q.get_realm(conn, members[0].realm_id) if members else None
+    ids = [member.realm_id for member in members]
+    # The requester's realm only if the account belongs to it: nobody picks
+    # the wording or the SMTP server of a mail to somebody else's inbox.
+    chosen = realm_id if realm_id in ids else (ids[0] if ids else None)
+    return realms_q.get_realm(conn, chosen) if chosen else None
 
 
 def request_password_reset(
@@ -37,37 +48,56 @@ def request_password_reset(
     *,
     email: str,
     realm_id: int | None,
-    endpoint: str,
+    now: dt.datetime,
+    envelope: Envelope | None = None,
+) -> bool:
+    """Mail a reset link to a known address under its hourly limit; say if sent."""
+    user = users_q.get_user_by_email(conn, (email or "").strip())
+    if user is None:
+        return False
+    since = now - dt.timedelta(hours=1)
+    recent = auth_q.count_tokens_since(conn, user.id, (account_tokens.RESET,), since)
+    if recent >= ui.reset_mails_per_hour:
+        log.warning("reset mail to user %s skipped: hourly limit reached", user.id)
+        return False
+    realm = _realm_for(conn, user.id, realm_id)
+    _mail_link(
+        conn, ui, user, realm, now, account_tokens.RESET, "resetPassword", envelope
+    )
+    return True
+
+
+def admin_reset_password(
+    conn: psycopg.Connection,
+    ui: UiSettings,
+    *,
+    user_id: int,
+    realm: Realm | None,
     now: dt.datetime,
     envelope: Envelope | None = None,
 ) -> None:
-    """Mail a reset link if the address is known; silent when it is not."""
-    user = users_q.get_user_by_email(conn, (email or "").strip())
-    if user is None:
-        return
-    realm = _realm_for(conn, user.id, realm_id)
-    _mail_link(
-        conn,
-        ui,
-        user,
-        realm,
-        endpoint,
-        now,
-        account_tokens.RESET,
-        "reset_password",
-        "resetPassword",
-        envelope,
-    )
+    """Reset on an admin's behalf: older links die, a fresh one is mailed."""
+    user = users_q.get_user(conn, user_id)
+    with conn.transaction():
+        auth_q.revoke_password_links(conn, user.id, now)
+        _mail_link(
+            conn, ui, user, realm, now, account_tokens.RESET, "resetPassword", envelope
+        )
 
 
-def _mail_link(
-    conn, ui, user, realm, endpoint, now, purpose, template, mode, envelope=None
-) -> None:
+_TEMPLATES = {
+    account_tokens.RESET: "reset_password",
+    account_tokens.INVITE: "invite",
+    account_tokens.VERIFY: "verify_email",
+}
+
+
+def _mail_link(conn, ui, user, realm, now, purpose, mode, envelope=None) -> None:
     """Issue a single-use token of ``purpose`` and mail its link."""
     transport = mailer.transport_for(conn, ui, realm, envelope)
     with conn.transaction():
         token = account_tokens.issue(conn, user_id=user.id, purpose=purpose, now=now)
-        body = mailer.compose(template, realm, action_link(endpoint, mode, token))
+        body = mailer.compose(_TEMPLATES[purpose], realm, action_link(ui, mode, token))
         # Sending inside the transaction: a failed send leaves no live token.
         mailer.send(transport, user.email, body)
 
@@ -78,7 +108,6 @@ def send_invite(
     *,
     user_id: int,
     realm: Realm | None,
-    endpoint: str,
     now: dt.datetime,
     envelope: Envelope | None = None,
 ) -> None:
@@ -86,16 +115,7 @@ def send_invite(
     user = users_q.get_user(conn, user_id)
     # Invitation links are password-reset links with the invite wording.
     _mail_link(
-        conn,
-        ui,
-        user,
-        realm,
-        endpoint,
-        now,
-        account_tokens.INVITE,
-        "invite",
-        "resetPassword",
-        envelope,
+        conn, ui, user, realm, now, account_tokens.INVITE, "resetPassword", envelope
     )
 
 
@@ -121,6 +141,7 @@ def reset_password(
         user_id = account_tokens.consume(
             conn, token, account_tokens.PASSWORD_PURPOSES, now
         )
+        # Also spends every other reset/invite link of the user.
         auth_q.set_password(conn, user_id, hash_password(password), now)
         # Whoever can read the mailbox has proven the address.
         auth_q.set_email_verified(conn, user_id, now)
@@ -133,23 +154,13 @@ def send_verification(
     *,
     user_id: int,
     realm: Realm | None,
-    endpoint: str,
     now: dt.datetime,
     envelope: Envelope | None = None,
 ) -> None:
     """Mail an email-verification link to the user."""
     user = users_q.get_user(conn, user_id)
     _mail_link(
-        conn,
-        ui,
-        user,
-        realm,
-        endpoint,
-        now,
-        account_tokens.VERIFY,
-        "verify_email",
-        "verifyEmail",
-        envelope,
+        conn, ui, user, realm, now, account_tokens.VERIFY, "verifyEmail", envelope
     )
 
 

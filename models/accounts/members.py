@@ -72,7 +72,6 @@ def invite(
     *,
     user: User,
     realm: Realm | None,
-    endpoint: str,
     now: dt.datetime,
     envelope: Envelope | None = None,
     system_only: bool = False,
@@ -87,7 +86,7 @@ def invite(
     token = action_tokens.issue(
         conn, user_id=user.id, purpose=action_tokens.INVITE, now=now
     )
-    link = action_link(endpoint, "resetPassword", token)
+    link = action_link(ui, "resetPassword", token)
     try:
         transport = mailer.transport_for(
             conn, ui, realm, envelope, system_only=system_only
@@ -108,7 +107,6 @@ def invite_member(
     name: str | None,
     permissions: int,
     actor: audit.Actor,
-    endpoint: str,
     now: dt.datetime,
     envelope: Envelope | None = None,
 ) -> Invited:
@@ -136,7 +134,6 @@ def invite_member(
             ui,
             user=user,
             realm=realm,
-            endpoint=endpoint,
             now=now,
             envelope=envelope,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
 import psycopg
 import pyotp
@@ -33,12 +34,22 @@ def qr_svg_data_uri(uri: str) -> str:
     return segno.make(uri, error="m").svg_data_uri(scale=4)
 
 
-def code_matches(secret: str, code: str, now: dt.datetime) -> bool:
-    """Say whether ``code`` is valid at ``now`` with one step of tolerance."""
+def matching_step(secret: str, code: str, now: dt.datetime) -> int | None:
+    """Return the time step (±1 around ``now``) whose code is ``code``, if any."""
     code = (code or "").strip().replace(" ", "")
     if not code.isdigit() or len(code) != 6:
-        return False
-    return pyotp.TOTP(secret).verify(code, for_time=now, valid_window=1)
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def code_matches(secret: str, code: str, now: dt.datetime) -> bool:
+    """Say whether ``code`` is valid at ``now`` with one step of tolerance."""
+    return matching_step(secret, code, now) is not None
 
 
 def confirm_factor(
@@ -86,9 +97,16 @@ def check_any(
     code: str,
     now: dt.datetime,
 ) -> bool:
-    """Say whether ``code`` matches any of the user's factors."""
+    """Say whether ``code`` matches a factor at a step not used before; spend it.
+
+    Each time step signs in once per user: the step is recorded with a
+    conditional update, so a replayed code (or an older step's code once a
+    newer one was used) is refused even when two sessions race.
+    """
     for factor in auth_q.list_factors(conn, user_id):
         secret = envelope.decrypt_text(factor.totp_secret_encrypted, f"mfa:{user_id}")
-        if code_matches(secret, code, now):
-            return True
+        step = matching_step(secret, code, now)
+        if step is not None:
+            with conn.transaction():
+                return auth_q.use_totp_step(conn, user_id, step) == 1
     return False

@@ -26,6 +26,13 @@ FLASH_KINDS = ("alert", "warning", "error")
 _AAD = b"encv-session-v1"
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _micros(when: dt.datetime) -> int:
+    return (when - _EPOCH) // dt.timedelta(microseconds=1)
+
+
 def _b64e(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -76,10 +83,25 @@ class Session:
 
     # -- identity ---------------------------------------------------------
     def sign_in(self, user_id: int, email: str, now: dt.datetime, mfa: bool) -> None:
-        """Store a fresh identity (keeps flashes and the CSRF token)."""
-        for key in ("realm", "mfa_prompted", "email_prompted", "welcome", "pwd_warned"):
+        """Store a fresh identity and a new CSRF token (flashes are kept).
+
+        The token a page showed before sign-in is refused afterwards, so a
+        token planted or read in the anonymous session buys nothing.
+        """
+        for key in (
+            "realm",
+            "mfa_prompted",
+            "email_prompted",
+            "welcome",
+            "pwd_warned",
+            "csrf",
+            "auth",
+        ):
             self.data.pop(key, None)
-        self.data.update(uid=user_id, email=email, auth=int(now.timestamp()), mfa=mfa)
+        # Microseconds since the epoch, exact: revocation compares to the
+        # microsecond with users.sessions_valid_after.
+        self.data.update(uid=user_id, email=email, auth_us=_micros(now), mfa=mfa)
+        self.csrf_token()
 
     def sign_out(self) -> None:
         """Forget every value except the flash messages."""
@@ -95,9 +117,15 @@ class Session:
 
     @property
     def auth_time(self) -> dt.datetime | None:
-        """Return when the identity was established."""
-        auth = self.data.get("auth")
-        return dt.datetime.fromtimestamp(auth, dt.UTC) if auth else None
+        """Return when the identity was established (to the microsecond)."""
+        micros = self.data.get("auth_us")
+        if not isinstance(micros, int) or micros <= 0:
+            return None
+        return _EPOCH + dt.timedelta(microseconds=micros)
+
+    def _auth_seconds(self) -> float | None:
+        when = self.auth_time
+        return when.timestamp() if when else None
 
     def touch(self, now: dt.datetime) -> None:
         """Record activity now (refreshes the idle timer)."""
@@ -110,13 +138,13 @@ class Session:
 
     def absolute_expired(self, now: dt.datetime, duration: float) -> bool:
         """Say whether the identity is older than the session duration."""
-        auth = self.data.get("auth")
-        return bool(auth) and now.timestamp() - auth > duration
+        auth = self._auth_seconds()
+        return auth is not None and now.timestamp() - auth > duration
 
     def fresh(self, now: dt.datetime, window: float = 300.0) -> bool:
         """Say whether the sign-in happened within ``window`` seconds."""
-        auth = self.data.get("auth")
-        return bool(auth) and now.timestamp() - auth <= window
+        auth = self._auth_seconds()
+        return auth is not None and now.timestamp() - auth <= window
 
     # -- flash messages ---------------------------------------------------
     def flash(self, kind: str, text: str) -> None:

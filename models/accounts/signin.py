@@ -10,7 +10,9 @@ reveal which accounts exist.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
+from typing import NoReturn
 
 import psycopg
 
@@ -41,14 +43,42 @@ class SigninResult:
     needs_totp: bool
 
 
-def _fail(conn, ui: UiSettings, user: User, now: dt.datetime) -> None:
+# Failures older than this stop counting, for users and unknown addresses.
+FORGET_FAILURES_AFTER = dt.timedelta(days=1)
+
+
+def _lock(ui: UiSettings) -> dt.timedelta:
+    return dt.timedelta(seconds=ui.signin_lockout)
+
+
+def _failure_window(ui: UiSettings, now: dt.datetime) -> dict:
+    return {
+        "max_failures": ui.signin_max_failures,
+        "lock_until": now + _lock(ui),
+        "at": now,
+        "forget_before": now - FORGET_FAILURES_AFTER,
+    }
+
+
+def _fail(
+    conn, ui: UiSettings, user: User, now: dt.datetime, message: str = SIGNIN_FAILED
+) -> NoReturn:
     with conn.transaction():
-        count = auth_q.record_failed_signin(
-            conn,
-            user.id,
-            max_failures=ui.signin_max_failures,
-            lock_until=now + dt.timedelta(seconds=ui.signin_lockout),
-        )
+        count = auth_q.record_failed_signin(conn, user.id, **_failure_window(ui, now))
+    raise SigninError(TOO_MANY if count >= ui.signin_max_failures else message)
+
+
+def _address_hash(email: str) -> str:
+    return hashlib.sha256(email.lower().encode()).hexdigest()
+
+
+def _fail_unknown(conn, ui: UiSettings, email: str, now: dt.datetime) -> NoReturn:
+    """Count a failure of an address without account exactly like a user's."""
+    window = _failure_window(ui, now)
+    with conn.transaction():
+        count = auth_q.record_throttle_failure(conn, _address_hash(email), **window)
+        # Rows past the window count nothing any more (lock over, count reset).
+        auth_q.purge_throttle(conn, min(window["forget_before"], now - _lock(ui)))
     raise SigninError(TOO_MANY if count >= ui.signin_max_failures else SIGNIN_FAILED)
 
 
@@ -65,14 +95,24 @@ def check_password(
     password: str,
     now: dt.datetime,
 ) -> SigninResult:
-    """Run the password step; say whether a TOTP code is still needed."""
-    user = users_q.get_user_by_email(conn, (email or "").strip())
+    """Run the password step; say whether a TOTP code is still needed.
+
+    Real and unknown addresses take the same path: one argon2 verification,
+    one counted failure, the same lockout after the same number of tries, so
+    neither the text nor the timing tells them apart (issue 19).
+    """
+    email = (email or "").strip()
+    user = users_q.get_user_by_email(conn, email)
     if user is None:
         verify_password(_DUMMY_HASH, password or "")
-        raise SigninError(SIGNIN_FAILED)
+        locked_until = auth_q.throttle_lock(conn, _address_hash(email))
+        if locked_until is not None and locked_until > now:
+            raise SigninError(TOO_MANY)
+        _fail_unknown(conn, ui, email, now)
+    good = verify_password(user.password_hash or _DUMMY_HASH, password or "")
     if _locked(user, now):
         raise SigninError(TOO_MANY)
-    if not verify_password(user.password_hash, password or ""):
+    if not good or not user.password_hash:
         _fail(conn, ui, user, now)
     needs_totp = bool(auth_q.list_factors(conn, user.id))
     if not needs_totp:
@@ -118,8 +158,9 @@ def is_revoked(user: User, auth_time: dt.datetime | None) -> bool:
     if auth_time is None:
         return True
     valid_after = user.sessions_valid_after
-    # Cookies keep whole seconds: compare at that precision.
-    return valid_after is not None and auth_time < valid_after.replace(microsecond=0)
+    # Microseconds on both sides: a session begun earlier in the same second
+    # as a sign-out or password change is revoked too (issue 19).
+    return valid_after is not None and auth_time < valid_after
 
 
 def sign_out(conn: psycopg.Connection, user_id: int, now: dt.datetime) -> None:
@@ -146,9 +187,16 @@ def change_password(
     confirm: str,
     now: dt.datetime,
 ) -> None:
-    """Change a signed-in user's password; revokes their other sessions."""
-    if not verify_password(user.password_hash, current or ""):
-        raise SigninError("Current password is incorrect.")
+    """Change a signed-in user's password; revokes their other sessions.
+
+    A wrong current password counts toward the sign-in lockout: a stolen
+    session must not become a password-guessing oracle.
+    """
+    good = verify_password(user.password_hash, current or "")
+    if _locked(user, now):
+        raise SigninError(TOO_MANY)
+    if not good:
+        _fail(conn, ui, user, now, "Current password is incorrect.")
     problems = password_problems(ui, new, confirm)
     if problems:
         raise SigninError("; ".join(problems))

@@ -46,7 +46,6 @@ def create_system_admin(
     email: str,
     name: str | None,
     actor: audit.Actor,
-    endpoint: str,
     now: dt.datetime,
     envelope: Envelope | None = None,
 ) -> members.Invited:
@@ -62,7 +61,6 @@ def create_system_admin(
             ui,
             user=user,
             realm=None,
-            endpoint=endpoint,
             now=now,
             envelope=envelope,
             system_only=True,

@@ -55,6 +55,13 @@ class UiClient:
             headers["X-CSRF-Token"] = self.csrf
         return self.request("POST", path, json=body, headers=headers)
 
+    def follow(self, result: testing.Result) -> testing.Result:
+        """GET the Location of a redirect answer (what a browser does next)."""
+        assert result.status_code in (301, 302, 303), result.status_code
+        location = urllib.parse.urlsplit(result.headers["Location"])
+        target = location.path + (f"?{location.query}" if location.query else "")
+        return self.get(target)
+
     def sign_in(self, email: str, password: str) -> testing.Result:
         """Run the password step of sign-in."""
         self.get("/")

@@ -13,11 +13,13 @@ import pytest
 from db.crypto import Envelope
 from db.pool import SingleConnectionSource
 from db.secrets import SecretStore
+from models.accounts.outbox import MailOutbox
 from models.clock import FixedClock
 from models.realms.bootstrap import bootstrap_demo
 from models.secrets import Secrets
 from models.services import build_services
 from models.settings import Settings
+from tests.fakes.smtp import SmtpSink
 from tests.issuing import add_sms_config
 from tests.support import TEST_KEK, gunicorn, make_env
 from tests.ui.browser import ARGS, CHROMIUM, LOCKOUT_SECONDS
@@ -56,11 +58,26 @@ def demo(conn, ui_services):
 
 
 @pytest.fixture
-def app(ui_services):
+def sink():
+    """A local SMTP server keeping every message."""
+    with SmtpSink() as server:
+        yield server
+
+
+@pytest.fixture
+def outbox():
+    """The background mail queue of the app (``drain()`` before reading mail)."""
+    box = MailOutbox()
+    yield box
+    box.close()
+
+
+@pytest.fixture
+def app(ui_services, outbox):
     """The UI app."""
     from ui.app import create_app
 
-    return create_app(ui_services)
+    return create_app(ui_services, outbox)
 
 
 @pytest.fixture

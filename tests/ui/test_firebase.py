@@ -102,7 +102,11 @@ def test_good_token_gives_identity(jwks, clock):
 
 def test_rejected_token_through_the_app(browser, demo, jwks, clock):
     token = _token(jwks, clock, demo.realm_admin["email"], aud="nope")
+    # Post/redirect/get: refusals go back to the sign-in page with a flash.
     result = browser.form("/session", {"idToken": token})
-    assert result.status_code == 401
+    assert result.status_code == 303 and result.headers["Location"].endswith("/")
+    assert browser.get("/codes/issue").headers["Location"].endswith("/")
     token = _token(jwks, clock, "stranger@example.com")
-    assert browser.form("/session", {"idToken": token}).status_code == 401
+    stranger = browser.form("/session", {"idToken": token})
+    assert stranger.status_code == 303
+    assert "Sign-in failed. Please try again." in browser.follow(stranger).text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.common.auth import request_ip
 from api.common.middleware import form_value
 from models.accounts import flows as account_flows
 from models.accounts import mail as mailer
@@ -11,43 +12,27 @@ from models.accounts.signin import SigninError
 from ui.web import redirect
 
 
-def endpoint(req, configured: str) -> str:
-    """Return the public base URL for links in emails."""
-    return configured.rstrip("/") if configured else f"{req.scheme}://{req.netloc}"
-
-
 class ResetPassword:
     """``/login/reset-password``: ask for a reset link."""
 
-    def __init__(self, pages, db, clock, settings, envelope=None):
+    def __init__(self, pages, clock, resets):
         self._pages = pages
-        self._db = db
         self._clock = clock
-        self._ui = settings.ui
-        # Opens the sealed SMTP password of an email config.
-        self._envelope = envelope
+        self._resets = resets
 
     def on_get(self, req, resp):
         """Render the email form."""
         self._pages.render(req, resp, "login/reset_password.mako", title="Reset")
 
     def on_post(self, req, resp):
-        """Mail a link when the address is known; never reveal if it is not."""
+        """Queue the mail and answer the same whether the address is known or not."""
         session = req.context.session
-        try:
-            with self._db.connection() as conn:
-                account_flows.request_password_reset(
-                    conn,
-                    self._ui,
-                    email=form_value(req, "email") or "",
-                    realm_id=session.data.get("realm"),
-                    endpoint=endpoint(req, self._ui.server_endpoint),
-                    now=self._clock.now(),
-                    envelope=self._envelope,
-                )
-        except mailer.MailError as ex:
-            session.flash("error", f"Failed to reset password: {ex}")
-            raise redirect("/login/reset-password") from ex
+        self._resets.request(
+            email=form_value(req, "email") or "",
+            realm_id=session.data.get("realm"),
+            client=request_ip(req),
+            now=self._clock.now(),
+        )
         session.flash("alert", "Password reset email sent.")
         raise redirect("/login/reset-password")
 
@@ -156,7 +141,6 @@ class ManageAccount:
                     self._ui,
                     user_id=ctx.user.id,
                     realm=ctx.realm,
-                    endpoint=endpoint(req, self._ui.server_endpoint),
                     now=self._clock.now(),
                     envelope=self._envelope,
                 )

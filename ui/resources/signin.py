@@ -14,6 +14,15 @@ REAUTH_REDIR = "login/register-phone"
 PENDING_SECONDS = 300  # the TOTP step must follow the password within 5 minutes
 
 
+def reauth_redir(value: str | None) -> str:
+    """Return the one allowed ``redir`` value, or "" for anything else.
+
+    Only this constant ever reaches a Location header, so CR/LF, absolute
+    URLs and ``//host`` forms end at ``/`` instead of an error or elsewhere.
+    """
+    return REAUTH_REDIR if value == REAUTH_REDIR else ""
+
+
 def _field(req: falcon.Request, name: str) -> str:
     if req.content_type and req.content_type.startswith(falcon.MEDIA_JSON):
         return str(req.get_media(default_when_empty={}).get(name) or "")
@@ -54,7 +63,7 @@ class Reauth:
 
     def on_get(self, req, resp):
         """Render the refresh-authentication form."""
-        if req.context.user is None or req.get_param("redir") != REAUTH_REDIR:
+        if req.context.user is None or not reauth_redir(req.get_param("redir")):
             raise redirect("/")
         req.context.session.flash(
             "alert",
@@ -111,7 +120,7 @@ class SessionCreate:
         session.sign_in(user.id, user.email, now, mfa=bool(mfa))
         target = (
             "/" + REAUTH_REDIR
-            if _field(req, "redir") == REAUTH_REDIR
+            if reauth_redir(_field(req, "redir"))
             else "/login/select-realm"
         )
         if wants_json(req):
@@ -153,7 +162,7 @@ class SessionCreate:
             resp,
             "login/totp.mako",
             title="Sign in",
-            redir=_field(req, "redir"),
+            redir=reauth_redir(_field(req, "redir")),
         )
 
     def _failed(self, req, resp, message: str):
@@ -162,17 +171,11 @@ class SessionCreate:
             resp.status = falcon.HTTP_401
             resp.media = {"error": message}
             return
+        # Post/redirect/get: a reload of the answer does not post again.
         req.context.session.flash("error", message)
-        self._pages.render(
-            req,
-            resp,
-            "login/signin.mako",
-            status=401,
-            title="Sign in",
-            provider="firebase" if self._verifier is not None else "local",
-            firebase={},
-            reauth_email=None,
-        )
+        if reauth_redir(_field(req, "redir")) and req.context.user is not None:
+            raise redirect("/login?redir=" + REAUTH_REDIR)
+        raise redirect("/")
 
 
 class SignOut:

@@ -264,12 +264,23 @@
     });
   }
 
+  // CSV injection (OWASP): a receipt cell a spreadsheet would run as a
+  // formula gets a leading apostrophe; plain numbers stay as they are.
+  // Same rule as models/stats/csvsafe.py; parseCSV undoes it on re-upload.
+  var CSV_TRIGGER = /^[=+\-@\t\r]/, CSV_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+  function csvCell(value) {
+    var text = value == null ? "" : String(value);
+    return CSV_TRIGGER.test(text) && !CSV_NUMBER.test(text) ? "'" + text : text;
+  }
+  function csvRow(cells) { return cells.map(csvCell).join(","); }
+
   function parseCSV(text) {
     var rows = [];
     text.split(/\r?\n/).forEach(function (line, index) {
       if (!line.trim()) return;
       rows.push({ line: index + 1, cells: line.split(",").map(function (c) {
-        return c.trim();
+        c = c.trim();
+        return c.charAt(0) === "'" && CSV_TRIGGER.test(c.slice(1)) ? c.slice(1) : c;
       }) });
     });
     return rows;
@@ -400,14 +411,14 @@
       if (row.line < startAt) { state.done++; state.skipped++; return; }
       if (c[7] === "success") {
         state.done++; state.skipped++;
-        state.receipt.push(receiptBase.concat([c[6] || "", "success"]).join(","));
+        state.receipt.push(csvRow(receiptBase.concat([c[6] || "", "success"])));
         return;
       }
       if (!c[0]) {
         state.done++; state.failed++;
         state.errors.push([row.line, "", c[1] || "", "phone number missing"]);
-        state.receipt.push(receiptBase.concat(["", "invalid_client",
-                                               "phone number missing"]).join(","));
+        state.receipt.push(csvRow(receiptBase.concat(["", "invalid_client",
+                                                      "phone number missing"])));
         return;
       }
       todo.push(row);
@@ -462,14 +473,14 @@
         if (res.code || (!res.error && res.uuid)) {
           state.ok++;
           state.successes.push([row.line, c[0], c[1] || "", uuid]);
-          state.receipt.push(base.concat(["success"]).join(","));
+          state.receipt.push(csvRow(base.concat(["success"])));
         } else if (res.errorCode === "uuid_already_exists") {
           state.skipped++;
-          state.receipt.push(base.concat(["uuid_already_exists"]).join(","));
+          state.receipt.push(csvRow(base.concat(["uuid_already_exists"])));
         } else {
           state.failed++;
           state.errors.push([row.line, c[0], c[1] || "", res.error || "failed"]);
-          state.receipt.push(base.concat([res.errorCode || "error", (res.error || "").replace(/,/g, ";")]).join(","));
+          state.receipt.push(csvRow(base.concat([res.errorCode || "error", (res.error || "").replace(/,/g, ";")])));
         }
       });
       startInput.value = batch[batch.length - 1].line + 1;

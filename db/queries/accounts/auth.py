@@ -37,14 +37,25 @@ def record_failed_signin(
     *,
     max_failures: int,
     lock_until: dt.datetime,
+    at: dt.datetime,
+    forget_before: dt.datetime,
 ) -> int:
-    """Count a failed sign-in; lock the account when it reaches the limit."""
+    """Count a failed sign-in (older failures forgotten); lock at the limit."""
     return conn.execute(
-        "UPDATE users SET failed_logins = failed_logins + 1,"
-        " locked_until = CASE WHEN failed_logins + 1 >= %(max)s"
-        " THEN %(until)s ELSE locked_until END"
-        " WHERE id = %(id)s RETURNING failed_logins",
-        {"id": user_id, "max": max_failures, "until": lock_until},
+        "WITH counted AS (SELECT id, CASE WHEN last_failed_signin IS NULL"
+        " OR last_failed_signin < %(forget)s THEN 1 ELSE failed_logins + 1 END AS n"
+        " FROM users WHERE id = %(id)s FOR UPDATE)"
+        " UPDATE users u SET failed_logins = c.n, last_failed_signin = %(at)s,"
+        " locked_until = CASE WHEN c.n >= %(max)s THEN %(until)s"
+        " ELSE u.locked_until END FROM counted c WHERE u.id = c.id"
+        " RETURNING u.failed_logins",
+        {
+            "id": user_id,
+            "max": max_failures,
+            "until": lock_until,
+            "at": at,
+            "forget": forget_before,
+        },
     ).fetchone()[0]
 
 
@@ -68,12 +79,95 @@ def revoke_sessions(conn: psycopg.Connection, user_id: int, at: dt.datetime) -> 
 def set_password(
     conn: psycopg.Connection, user_id: int, password_hash: str, at: dt.datetime
 ) -> int:
-    """Store a password hash changed at ``at`` and revoke older sessions."""
+    """Store a password hash changed at ``at``; revoke older sessions and links."""
+    # A link mailed for the old password must not outlive it (issue 19).
+    revoke_password_links(conn, user_id, at)
     return conn.execute(
         "UPDATE users SET password_hash = %(hash)s, last_password_change = %(at)s,"
         " failed_logins = 0, locked_until = NULL, sessions_valid_after = %(at)s,"
         " updated_at = %(at)s WHERE id = %(id)s",
         {"hash": password_hash, "id": user_id, "at": at},
+    ).rowcount
+
+
+def revoke_password_links(
+    conn: psycopg.Connection, user_id: int, at: dt.datetime | None
+) -> int:
+    """Spend every unused reset and invitation link of the user (at ``at`` or now)."""
+    return conn.execute(
+        "UPDATE auth_tokens SET used_at = coalesce(%(at)s, now())"
+        " WHERE user_id = %(id)s AND used_at IS NULL"
+        " AND purpose IN ('reset_password', 'invite')",
+        {"id": user_id, "at": at},
+    ).rowcount
+
+
+def count_tokens_since(
+    conn: psycopg.Connection,
+    user_id: int,
+    purposes: tuple[str, ...],
+    since: dt.datetime,
+) -> int:
+    """Count the user's tokens of ``purposes`` issued after ``since``."""
+    return conn.execute(
+        "SELECT count(*) FROM auth_tokens WHERE user_id = %(id)s"
+        " AND purpose = ANY(%(purposes)s) AND created_at > %(since)s",
+        {"id": user_id, "purposes": list(purposes), "since": since},
+    ).fetchone()[0]
+
+
+def use_totp_step(conn: psycopg.Connection, user_id: int, step: int) -> int:
+    """Record ``step`` as used unless it (or a later one) already was."""
+    return conn.execute(
+        "UPDATE users SET totp_last_step = %(step)s WHERE id = %(id)s"
+        " AND (totp_last_step IS NULL OR totp_last_step < %(step)s)",
+        {"id": user_id, "step": step},
+    ).rowcount
+
+
+def throttle_lock(conn: psycopg.Connection, address_hash: str) -> dt.datetime | None:
+    """Return until when an address without account is locked, if it is."""
+    row = conn.execute(
+        "SELECT locked_until FROM signin_throttle WHERE address_hash = %(hash)s",
+        {"hash": address_hash},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def record_throttle_failure(
+    conn: psycopg.Connection,
+    address_hash: str,
+    *,
+    max_failures: int,
+    lock_until: dt.datetime,
+    at: dt.datetime,
+    forget_before: dt.datetime,
+) -> int:
+    """Count a failed sign-in of an address without account, as for users."""
+    return conn.execute(
+        "INSERT INTO signin_throttle AS t (address_hash, failures, locked_until,"
+        " updated_at) VALUES (%(hash)s, 1,"
+        " CASE WHEN 1 >= %(max)s THEN %(until)s::timestamptz END, %(at)s)"
+        " ON CONFLICT (address_hash) DO UPDATE SET failures = CASE"
+        " WHEN t.updated_at < %(forget)s THEN 1 ELSE t.failures + 1 END,"
+        " locked_until = CASE WHEN (CASE WHEN t.updated_at < %(forget)s THEN 1"
+        " ELSE t.failures + 1 END) >= %(max)s THEN %(until)s"
+        " ELSE t.locked_until END, updated_at = %(at)s RETURNING failures",
+        {
+            "hash": address_hash,
+            "max": max_failures,
+            "until": lock_until,
+            "at": at,
+            "forget": forget_before,
+        },
+    ).fetchone()[0]
+
+
+def purge_throttle(conn: psycopg.Connection, before: dt.datetime) -> int:
+    """Forget failure counts of addresses without account untouched since ``before``."""
+    return conn.execute(
+        "DELETE FROM signin_throttle WHERE updated_at < %(before)s",
+        {"before": before},
     ).rowcount
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 from psycopg.rows import class_row
 
+from db.queries.accounts.auth import revoke_password_links
 from db.rows import USER_COLUMNS, User
 
 _SELECT = f"SELECT {USER_COLUMNS} FROM users"  # noqa: S608
@@ -40,7 +41,9 @@ def upsert_user(
 def set_password_hash(
     conn: psycopg.Connection, user_id: int, password_hash: str
 ) -> int:
-    """Store a new password hash, clear lockout and revoke older sessions."""
+    """Store a new password hash, clear lockout, revoke sessions and links."""
+    # A link mailed for the old password must not outlive it (issue 19).
+    revoke_password_links(conn, user_id, None)
     return conn.execute(
         "UPDATE users SET password_hash = %(hash)s, last_password_change = now(),"
         " failed_logins = 0, locked_until = NULL, sessions_valid_after = now(),"

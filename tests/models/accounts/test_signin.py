@@ -55,6 +55,9 @@ def test_revocation_compares_auth_time():
     revoked_at = NOW + dt.timedelta(seconds=0.4)
     user = replace(USER, sessions_valid_after=revoked_at)
     assert signin.is_revoked(user, NOW - dt.timedelta(seconds=1))
-    assert not signin.is_revoked(user, NOW)
+    # Same second, earlier: revoked (issue 19; whole seconds let it live).
+    assert signin.is_revoked(user, NOW)
+    assert signin.is_revoked(user, revoked_at - dt.timedelta(microseconds=1))
+    assert not signin.is_revoked(user, revoked_at)
     assert not signin.is_revoked(USER, NOW)
     assert signin.is_revoked(USER, None)

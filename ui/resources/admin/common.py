@@ -24,8 +24,3 @@ def form(req: falcon.Request) -> dict[str, str]:
 def search(req: falcon.Request) -> str:
     """Return the trimmed ``q`` search parameter."""
     return (req.get_param("q") or "").strip()[:100]
-
-
-def endpoint(req: falcon.Request, configured: str) -> str:
-    """Return the public base URL for links in emails."""
-    return configured.rstrip("/") if configured else f"{req.scheme}://{req.netloc}"

@@ -13,7 +13,7 @@ from models.realms import admin as realm_cases
 from models.realms.lookup import forget_realm
 from ui import paging
 from ui.guards import system_admin
-from ui.resources.admin.common import actor, endpoint, form, search
+from ui.resources.admin.common import actor, form, search
 from ui.web import redirect
 
 
@@ -227,7 +227,6 @@ class RealmInvite:
                     name=values.get("name", ""),
                     permissions=int(LEGACY_REALM_ADMIN),
                     actor=actor(req),
-                    endpoint=endpoint(req, self._ui.server_endpoint),
                     now=self._clock.now(),
                     envelope=self._envelope,
                 )

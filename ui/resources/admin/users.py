@@ -10,7 +10,7 @@ from models.accounts import system_admins as cases
 from models.errors import DomainError, NotFound
 from ui import paging
 from ui.guards import system_admin
-from ui.resources.admin.common import actor, endpoint, form, search
+from ui.resources.admin.common import actor, form, search
 from ui.web import redirect
 
 
@@ -68,7 +68,6 @@ class Users:
                     email=values.get("email", ""),
                     name=values.get("name", ""),
                     actor=actor(req),
-                    endpoint=endpoint(req, self._ui.server_endpoint),
                     now=self._clock.now(),
                     envelope=self._envelope,
                 )

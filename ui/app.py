@@ -27,6 +27,7 @@ from ui.resources import (
     jwks,
     manage_account,
     mfa,
+    people,
     realms,
     signin,
     webhooks,
@@ -159,6 +160,7 @@ def create_app(services: Services) -> falcon.App:
     app.add_route("/codes/status", status)
     app.add_route("/codes/{code_uuid}", status, suffix="code")
     app.add_route("/codes/{code_uuid}/expire", status, suffix="expire")
+    people.register(app, services, pages)
     app.add_static_route("/static", STATIC)
     return app
 

@@ -56,14 +56,18 @@ def request_password_reset(
     )
 
 
-def _mail_link(conn, ui, user, realm, endpoint, now, purpose, template, mode) -> None:
-    """Issue a single-use token of ``purpose`` and mail its link."""
-    transport = mailer.transport_for(conn, ui, realm)
+def _mail_link(
+    conn, ui, user, realm, endpoint, now, purpose, template, mode, deliver=True
+) -> str:
+    """Issue a single-use token of ``purpose``, mail its link, return the link."""
+    transport = mailer.transport_for(conn, ui, realm) if deliver else None
     with conn.transaction():
         token = account_tokens.issue(conn, user_id=user.id, purpose=purpose, now=now)
-        body = mailer.compose(template, realm, _link(endpoint, mode, token))
-        # Sending inside the transaction: a failed send leaves no live token.
-        mailer.send(transport, user.email, body)
+        link = _link(endpoint, mode, token)
+        if transport is not None:
+            # Sending inside the transaction: a failed send leaves no live token.
+            mailer.send(transport, user.email, mailer.compose(template, realm, link))
+    return link
 
 
 def send_invite(
@@ -74,11 +78,15 @@ def send_invite(
     realm: Realm | None,
     endpoint: str,
     now: dt.datetime,
-) -> None:
-    """Mail an invitation (a set-your-password link) to an existing user."""
+    deliver: bool = True,
+) -> str:
+    """Mail an invitation (a set-your-password link) to a user; return the link.
+
+    With ``deliver=False`` nothing is mailed (the command line prints the link).
+    """
     user = users_q.get_user(conn, user_id)
     # Invitation links are password-reset links with the invite wording.
-    _mail_link(
+    return _mail_link(
         conn,
         ui,
         user,
@@ -88,6 +96,7 @@ def send_invite(
         account_tokens.INVITE,
         "invite",
         "resetPassword",
+        deliver,
     )
 
 

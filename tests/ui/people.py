@@ -52,3 +52,17 @@ def count(conn, sql: str, *params) -> int:
 def shown(result) -> str:
     """Return a page's text with HTML entities decoded (quotes in flashes)."""
     return html.unescape(result.text)
+
+
+def assert_refused(app, conn, demo, table: str, method: str, url: str, bits: int):
+    """Check a member with only ``bits`` (plus CodeIssue) gets 401, no write."""
+    client = member_client(app, conn, demo.realm_id, "m@example.com", 16 | bits)
+    snapshot = f"SELECT * FROM {table} ORDER BY id"  # noqa: S608 - test constant
+    before = conn.execute(snapshot).fetchall()
+    if method == "GET":
+        result = client.get(url)
+    else:
+        fields = {"_method": method, "name": "x", "type": "1", "os": "2"}
+        result = client.form(url, fields)
+    assert result.status_code == 401
+    assert conn.execute(snapshot).fetchall() == before

@@ -21,8 +21,6 @@ from models import audit
 from models.accounts import flows
 from models.accounts.rbac import (
     ALL_BITS,
-    IMPLIED,
-    LEGACY_REALM_USER,
     PERMISSION_NAMES,
     GrantError,
     add_implied,
@@ -364,25 +362,3 @@ def send_password_reset(
 def export_members(conn: psycopg.Connection, realm_id: int) -> list[Member]:
     """Return up to 10,000 members for the CSV export, by name."""
     return q.list_members(conn, realm_id, MemberFilter(), limit=EXPORT_LIMIT)
-
-
-def implied_by(bit: int) -> int | None:
-    """Return the permission that implies ``bit``, if any (for the form hint)."""
-    return next((int(src) for src, imp in IMPLIED.items() if imp == bit), None)
-
-
-__all__ = [
-    "LEGACY_REALM_USER",
-    "Invitation",
-    "Member",
-    "MemberError",
-    "bulk_permissions",
-    "export_members",
-    "get_member",
-    "invite_member",
-    "parse_search",
-    "remove_member",
-    "search",
-    "send_password_reset",
-    "update_member",
-]

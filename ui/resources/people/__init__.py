@@ -21,7 +21,7 @@ def _family(app: falcon.App, base: str, resource, item: str) -> None:
 def register(app: falcon.App, services, pages) -> None:
     """Add the ``/realm/users``, ``/realm/apikeys``, ``/realm/mobile-apps`` routes."""
     db, ui = services.db, services.settings.ui
-    users = Users(pages, db, services.clock, ui)
+    users = Users(pages, db, ui)
     _family(app, "/realm/users", users, "user_id")
     app.add_route(
         "/realm/users/{user_id:int(min=1)}/reset-password", users, suffix="reset"

@@ -37,10 +37,9 @@ PERMISSIONS = [(int(bit), name, HELP[bit]) for bit, name in PERMISSION_NAMES.ite
 class Users:
     """The realm's members; every responder checks its bit server-side."""
 
-    def __init__(self, pages, db, clock, ui_settings):
+    def __init__(self, pages, db, ui_settings):
         self._pages = pages
         self._db = db
-        self._clock = clock
         self._ui = ui_settings
 
     # -- list and bulk -----------------------------------------------------

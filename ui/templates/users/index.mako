@@ -57,19 +57,22 @@
   % if can(P.USER_WRITE):
     <div class="card mt-3"><div class="card-body">
       <h2 class="h6">Change permissions of the selected users</h2>
-      <div class="row g-2 align-items-end">
-        <div class="col-12 col-md-6">
-          <label for="bulk-permission" class="form-label">Permissions</label>
-          <select class="form-select" name="permission" id="bulk-permission" multiple size="4">
-          % for bit, name, hint in permissions:
-            <option value="${bit}">${name}</option>
-          % endfor
-          </select>
+      <fieldset class="mb-2">
+        <legend class="form-label fs-6 mb-1">Permissions</legend>
+        <div class="row">
+        % for bit, name, hint in permissions:
+          <div class="col-6 col-md-4 col-lg-3">
+            <div class="form-check">
+              <input class="form-check-input" type="checkbox" name="permission" value="${bit}" id="bulk-perm-${name}">
+              <label class="form-check-label" for="bulk-perm-${name}" title="${hint}">${name}</label>
+            </div>
+          </div>
+        % endfor
         </div>
-        <div class="col-12 col-md-6 d-flex flex-wrap gap-2">
-          <button type="submit" class="btn btn-outline-primary" id="bulk-add" formaction="/realm/users/bulk-permissions/add">Add permissions</button>
-          <button type="submit" class="btn btn-outline-danger" id="bulk-remove" formaction="/realm/users/bulk-permissions/remove">Remove permissions</button>
-        </div>
+      </fieldset>
+      <div class="d-flex flex-wrap gap-2">
+        <button type="submit" class="btn btn-outline-primary" id="bulk-add" formaction="/realm/users/bulk-permissions/add">Add to selected users</button>
+        <button type="submit" class="btn btn-outline-danger" id="bulk-remove" formaction="/realm/users/bulk-permissions/remove">Remove from selected users</button>
       </div>
     </div></div>
   </form>

@@ -123,10 +123,14 @@ class ApiKeyAuth:
         # unchanged (disable/rename/re-key bump updated_at), and looks again
         # when it is not.
         cache_key = f"apikey:{raw}"
-        data = self._cache.fetch(
-            cache_key, API_KEY_CACHE_SECONDS, lambda: self._lookup(raw)
-        )
-        if data is not None and not self._current(data):
+        fresh = []
+
+        def load():
+            fresh.append(True)
+            return self._lookup(raw)
+
+        data = self._cache.fetch(cache_key, API_KEY_CACHE_SECONDS, load)
+        if data is not None and not fresh and not self._current(data):
             self._cache.delete(cache_key)
             data = self._lookup(raw)
         if data is None or data["key_type"] not in resource.api_key_types:

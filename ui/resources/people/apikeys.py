@@ -31,6 +31,8 @@ class ApiKeys:
         """List keys (disabled ones included) matching ``q``."""
         query = (req.get_param("q") or "").strip()
         number, size = paging.requested(req)
+        # A key not looked at right after creation is not kept around.
+        req.context.session.data.pop(FRESH_KEY, None)
         with self._db.connection() as conn:
             total, rows = apikeys.search_keys(
                 conn,

@@ -129,6 +129,7 @@ class MobileApp:
     sha: str
     headless: bool
     disable_redirect: bool
+    deleted_at: dt.datetime | None = None
 
 
 MOBILE_APP_COLUMNS = ", ".join(f.name for f in fields(MobileApp))

@@ -114,6 +114,7 @@ def _invited(args, invited, realm_id) -> int:
 def cmd_user_add(args) -> int:
     """``encv user add EMAIL --realm ID --role admin|issuer``."""
     from models import audit
+    from models.accounts.invites import clean_person_name
     from models.accounts.members import invite_member
     from models.accounts.rbac import LEGACY_REALM_ADMIN, LEGACY_REALM_USER
 
@@ -124,11 +125,13 @@ def cmd_user_add(args) -> int:
             _ui(settings),
             realm_id=args.realm,
             email=args.email,
-            name=args.name,
-            permissions=int(permissions),
+            name=args.name or clean_person_name(None, args.email),
+            permissions=[int(permissions)],
             actor=audit.SYSTEM,
             now=services.clock.now(),
             envelope=services.envelope,
+            # The operator hands the printed link over.
+            send_email=False,
         )
     return _invited(args, invited, args.realm)
 

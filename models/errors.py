@@ -53,7 +53,12 @@ class NotFound(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Operator input broke a rule; the message says which (UI flash, CLI stderr)."""
+    """Operator input broke a rule; the message says which (UI flash, CLI stderr).
 
-    def __init__(self, message: str):
+    ``fields`` maps form fields to their messages, for forms that show them
+    beside the input.
+    """
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
         super().__init__(message, ErrorCode.NONE, 422)
+        self.fields = fields or {}

@@ -33,6 +33,7 @@ from ui.resources import (
     jwks,
     manage_account,
     mfa,
+    people,
     realm_settings,
     realms,
     signin,
@@ -185,6 +186,7 @@ def create_app(services: Services, outbox: MailOutbox | None = None) -> falcon.A
     insight.register(app, services, pages)
     admin.register(app, services, pages)
     realm_settings.register(app, services, pages)
+    people.register(app, services, pages)
     app.add_static_route("/static", STATIC)
     favicon.register(app)
     return app

@@ -20,7 +20,13 @@ from db.pool import ConnectionSource
 from db.ratelimit import RateLimiter
 from models.codes.issue_rules import rfc1123 as format_rfc1123
 from models.network import client_ip, ip_allowed, strip_port
-from models.realms.apikeys import authenticate, realm_hint, record_use
+from models.realms.apikeys import (
+    authenticate,
+    key_is_current,
+    key_version,
+    realm_hint,
+    record_use,
+)
 from models.realms.lookup import cached_realm
 from models.secrets import Secrets
 
@@ -94,7 +100,14 @@ class ApiKeyAuth:
             "realm_id": app.realm_id,
             "name": app.name,
             "key_type": app.api_key_type,
+            "version": key_version(app),
         }
+
+    def _current(self, data: dict) -> bool:
+        if not data.get("version"):
+            return False  # an entry cached before versions existed
+        with self._db.connection() as conn:
+            return key_is_current(conn, data["id"], data["version"])
 
     def process_resource(self, req, resp, resource, params) -> None:
         """Reject the request with 401 unless the key is valid for this route."""
@@ -103,15 +116,29 @@ class ApiKeyAuth:
         raw = (req.get_header("X-API-Key") or "").strip()
         if not raw:
             raise Unauthorized()
-        # Only positive lookups are cached (5 minutes, as the original).
-        data = self._cache.fetch(
-            f"apikey:{raw}", API_KEY_CACHE_SECONDS, lambda: self._lookup(raw)
-        )
+        # Only positive lookups are cached (5 minutes, as the original): they
+        # spare the signature check and the HMAC search. The cache may be
+        # per process, so the UI cannot evict what it holds; instead each
+        # request checks by primary key that the key is still live and
+        # unchanged (disable/rename/re-key bump updated_at), and looks again
+        # when it is not.
+        cache_key = f"apikey:{raw}"
+        fresh = []
+
+        def load():
+            fresh.append(True)
+            return self._lookup(raw)
+
+        data = self._cache.fetch(cache_key, API_KEY_CACHE_SECONDS, load)
+        if data is not None and not fresh and not self._current(data):
+            self._cache.delete(cache_key)
+            data = self._lookup(raw)
         if data is None or data["key_type"] not in resource.api_key_types:
             raise Unauthorized()
         realm = cached_realm(self._cache, self._db, data["realm_id"])
         if realm is None:
             raise Unauthorized()
+        data = {k: v for k, v in data.items() if k != "version"}
         req.context.app = AppInfo(**data)
         req.context.realm = realm
 

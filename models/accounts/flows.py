@@ -92,14 +92,19 @@ _TEMPLATES = {
 }
 
 
-def _mail_link(conn, ui, user, realm, now, purpose, mode, envelope=None) -> None:
-    """Issue a single-use token of ``purpose`` and mail its link."""
-    transport = mailer.transport_for(conn, ui, realm, envelope)
+def _mail_link(
+    conn, ui, user, realm, now, purpose, mode, envelope=None, deliver=True
+) -> str:
+    """Issue a single-use token of ``purpose``, mail its link, return the link."""
+    transport = mailer.transport_for(conn, ui, realm, envelope) if deliver else None
     with conn.transaction():
         token = account_tokens.issue(conn, user_id=user.id, purpose=purpose, now=now)
-        body = mailer.compose(_TEMPLATES[purpose], realm, action_link(ui, mode, token))
-        # Sending inside the transaction: a failed send leaves no live token.
-        mailer.send(transport, user.email, body)
+        link = action_link(ui, mode, token)
+        if transport is not None:
+            # Sending inside the transaction: a failed send leaves no live token.
+            body = mailer.compose(_TEMPLATES[purpose], realm, link)
+            mailer.send(transport, user.email, body)
+    return link
 
 
 def send_invite(
@@ -110,12 +115,24 @@ def send_invite(
     realm: Realm | None,
     now: dt.datetime,
     envelope: Envelope | None = None,
-) -> None:
-    """Mail an invitation (a set-your-password link) to an existing user."""
+    deliver: bool = True,
+) -> str:
+    """Mail an invitation (a set-your-password link) to a user; return the link.
+
+    With ``deliver=False`` nothing is mailed (the command line prints the link).
+    """
     user = users_q.get_user(conn, user_id)
     # Invitation links are password-reset links with the invite wording.
-    _mail_link(
-        conn, ui, user, realm, now, account_tokens.INVITE, "resetPassword", envelope
+    return _mail_link(
+        conn,
+        ui,
+        user,
+        realm,
+        now,
+        account_tokens.INVITE,
+        "resetPassword",
+        envelope,
+        deliver,
     )
 
 

@@ -16,7 +16,7 @@ from db.queries.accounts import auth as auth_q
 from db.queries.accounts import users as users_q
 from db.rows import User
 from models import audit
-from models.accounts import members
+from models.accounts import invites
 from models.errors import InvalidInput, NotFound
 from models.settings import UiSettings
 
@@ -48,15 +48,15 @@ def create_system_admin(
     actor: audit.Actor,
     now: dt.datetime,
     envelope: Envelope | None = None,
-) -> members.Invited:
+) -> invites.Invited:
     """Make a (new or existing) user a system admin; invite through system SMTP."""
-    email = members.clean_email(email)
-    name = members.clean_person_name(name, email)
+    email = invites.clean_email(email)
+    name = invites.clean_person_name(name, email)
     with conn.transaction():
-        user, created = members.find_or_create_user(conn, email, name)
+        user, created = invites.find_or_create_user(conn, email, name)
         if q.set_system_admin(conn, user.id, True):
             _record(conn, actor, "granted system admin", user)
-        link, mailed = members.invite(
+        link, mailed = invites.invite(
             conn,
             ui,
             user=user,
@@ -65,7 +65,7 @@ def create_system_admin(
             envelope=envelope,
             system_only=True,
         )
-    return members.Invited(user.id, user.email, None, link, mailed, created)
+    return invites.Invited(user.id, user.email, None, link, mailed, created)
 
 
 def _other_user(conn, user_id: int, actor_user_id: int | None, message: str) -> User:

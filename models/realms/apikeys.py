@@ -26,6 +26,10 @@ class KeyType(IntEnum):
     STATS = 2
 
 
+class ApiKeyError(InvalidInput):
+    """Bad input for an API key; ``fields`` maps form fields to messages."""
+
+
 def _sign(secrets: Secrets, conn: psycopg.Connection, body: str) -> str:
     key = secrets.keys(conn, "api_key_signature_hmac")[0]
     return hmac_sha512_b64url(key, body)
@@ -58,38 +62,6 @@ def create_api_key(
         key_hmac=key_hmac,
         key_type=int(key_type),
     )
-    return plaintext, app_id
-
-
-def issue_key(
-    conn: psycopg.Connection,
-    secrets: Secrets,
-    *,
-    realm_id: int,
-    name: str,
-    key_type: KeyType,
-    actor: audit.Actor,
-) -> tuple[str, int]:
-    """Validate, create and audit an API key; return (plaintext once, row id)."""
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("API key name cannot be blank")
-    with conn.transaction():
-        if realms_q.get_realm(conn, realm_id) is None:
-            raise InvalidInput(f"unknown realm {realm_id}")
-        if q.get_authorized_app_by_name(conn, realm_id, name) is not None:
-            raise InvalidInput(f"an API key named {name!r} already exists in the realm")
-        plaintext, app_id = create_api_key(
-            conn, secrets, realm_id=realm_id, name=name, key_type=key_type
-        )
-        audit.record(
-            conn,
-            realm_id=realm_id,
-            actor=actor,
-            action="created API key",
-            target_id=f"authorized_apps:{app_id}",
-            target_display=name,
-        )
     return plaintext, app_id
 
 
@@ -140,3 +112,145 @@ def authenticate(
 def record_use(conn: psycopg.Connection, app_id: int) -> None:
     """Note that a key was used (coarse 15-minute steps, so hot keys rarely write)."""
     q.touch_authorized_app(conn, app_id)
+
+
+def _target(app_id: int) -> str:
+    return f"authorized_apps:{app_id}"
+
+
+def _clean_name(conn, realm_id: int, name: str, app_id: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ApiKeyError("name cannot be blank", {"name": "cannot be blank"})
+    other = q.get_authorized_app_by_name(conn, realm_id, name)
+    if other is not None and other.id != app_id:
+        raise ApiKeyError("name must be unique", {"name": "must be unique"})
+    return name
+
+
+def issue_key(
+    conn: psycopg.Connection,
+    secrets: Secrets,
+    *,
+    realm_id: int,
+    name: str,
+    key_type: int,
+    actor: audit.Actor,
+) -> tuple[str, int]:
+    """Create an API key and its audit entry in one transaction.
+
+    Returns (plaintext, id); the plaintext exists only in this return value.
+    """
+    try:
+        key_type = KeyType(int(key_type))
+    except (TypeError, ValueError) as ex:
+        raise ApiKeyError("type is invalid", {"type": "is invalid"}) from ex
+    try:
+        with conn.transaction():
+            if realms_q.get_realm(conn, realm_id) is None:
+                raise ApiKeyError(f"unknown realm {realm_id}")
+            name = _clean_name(conn, realm_id, name)
+            plaintext, app_id = create_api_key(
+                conn, secrets, realm_id=realm_id, name=name, key_type=key_type
+            )
+            audit.record(
+                conn,
+                realm_id=realm_id,
+                actor=actor,
+                action="created API key",
+                target_id=_target(app_id),
+                target_display=name,
+            )
+    except psycopg.errors.UniqueViolation as ex:  # a concurrent create won
+        raise ApiKeyError("name must be unique", {"name": "must be unique"}) from ex
+    return plaintext, app_id
+
+
+def get_key(
+    conn: psycopg.Connection, realm_id: int, app_id: int
+) -> AuthorizedApp | None:
+    """Return one of the realm's keys (disabled included), or None."""
+    return q.get_realm_app(conn, realm_id, app_id)
+
+
+def search_keys(
+    conn: psycopg.Connection, realm_id: int, search: str, *, limit: int, offset: int
+) -> tuple[int, list[AuthorizedApp]]:
+    """Return (total, one page) of the realm's keys matching name or preview."""
+    search = (search or "").strip()
+    total = q.count_realm_apps(conn, realm_id, search)
+    rows = q.list_realm_apps(conn, realm_id, search, limit=limit, offset=offset)
+    return total, rows
+
+
+def rename_key(
+    conn: psycopg.Connection,
+    *,
+    realm_id: int,
+    app_id: int,
+    name: str,
+    actor: audit.Actor,
+) -> AuthorizedApp:
+    """Rename one of the realm's keys (audited); return the updated row."""
+    try:
+        with conn.transaction():
+            app = q.get_realm_app(conn, realm_id, app_id, lock=True)
+            if app is None:
+                raise ApiKeyError("API key not found")
+            name = _clean_name(conn, realm_id, name, app_id)
+            if name != app.name:
+                q.rename_authorized_app(conn, app_id, name)
+                audit.record(
+                    conn,
+                    realm_id=realm_id,
+                    actor=actor,
+                    action="updated API key name",
+                    target_id=_target(app_id),
+                    target_display=name,
+                    diff=f"-{app.name}\n+{name}\n",
+                )
+            return q.get_realm_app(conn, realm_id, app_id)
+    except psycopg.errors.UniqueViolation as ex:
+        raise ApiKeyError("name must be unique", {"name": "must be unique"}) from ex
+
+
+def set_key_enabled(
+    conn: psycopg.Connection,
+    *,
+    realm_id: int,
+    app_id: int,
+    enabled: bool,
+    actor: audit.Actor,
+) -> AuthorizedApp:
+    """Disable or re-enable a key (audited).
+
+    Disabling bumps the row's ``updated_at``, which the API surfaces compare
+    on every request (see :func:`key_is_current`), so the very next request
+    with the key is refused whatever the cache holds.
+    """
+    with conn.transaction():
+        app = q.get_realm_app(conn, realm_id, app_id, lock=True)
+        if app is None:
+            raise ApiKeyError("API key not found")
+        if (app.deleted_at is None) != enabled:
+            q.set_authorized_app_enabled(conn, app_id, enabled)
+            audit.record(
+                conn,
+                realm_id=realm_id,
+                actor=actor,
+                action="updated API key enabled",
+                target_id=_target(app_id),
+                target_display=app.name,
+                diff=f"-{not enabled}\n+{enabled}\n".lower(),
+            )
+        return app
+
+
+def key_version(app: AuthorizedApp) -> str:
+    """Return the version stamp a cached key lookup is checked against."""
+    return app.updated_at.isoformat()
+
+
+def key_is_current(conn: psycopg.Connection, app_id: int, version: str) -> bool:
+    """Say whether a cached key lookup still holds: live and not changed since."""
+    return q.authorized_app_current(conn, app_id, version)

@@ -43,7 +43,7 @@ class UiClient:
         return self.request(
             "POST",
             path,
-            body=urllib.parse.urlencode(fields),
+            body=urllib.parse.urlencode(fields, doseq=True),
             content_type="application/x-www-form-urlencoded",
             **kwargs,
         )

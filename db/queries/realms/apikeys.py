@@ -77,3 +77,73 @@ def touch_authorized_app(conn: psycopg.Connection, app_id: int) -> int:
         " AND (last_used_at IS NULL OR last_used_at < now() - interval '15 minutes')",
         {"id": app_id},
     ).rowcount
+
+
+def count_realm_apps(conn: psycopg.Connection, realm_id: int, search: str) -> int:
+    """Return how many of a realm's keys match ``search`` (name or preview)."""
+    return conn.execute(
+        "SELECT count(*) FROM authorized_apps WHERE realm_id = %(realm)s"
+        " AND (name ILIKE %(like)s OR api_key_preview ILIKE %(like)s)",
+        {"realm": realm_id, "like": f"%{search}%"},
+    ).fetchone()[0]
+
+
+def list_realm_apps(
+    conn: psycopg.Connection, realm_id: int, search: str, *, limit: int, offset: int
+) -> list[AuthorizedApp]:
+    """Return a realm's keys (disabled included) matching ``search``, by name."""
+    with conn.cursor(row_factory=class_row(AuthorizedApp)) as cur:
+        return cur.execute(
+            _SELECT + " WHERE realm_id = %(realm)s"
+            " AND (name ILIKE %(like)s OR api_key_preview ILIKE %(like)s)"
+            " ORDER BY lower(name), id LIMIT %(limit)s OFFSET %(offset)s",
+            {
+                "realm": realm_id,
+                "like": f"%{search}%",
+                "limit": limit,
+                "offset": offset,
+            },
+        ).fetchall()
+
+
+def get_realm_app(
+    conn: psycopg.Connection, realm_id: int, app_id: int, *, lock: bool = False
+) -> AuthorizedApp | None:
+    """Return one of a realm's keys by id, disabled or not."""
+    with conn.cursor(row_factory=class_row(AuthorizedApp)) as cur:
+        return cur.execute(
+            _SELECT
+            + " WHERE realm_id = %(realm)s AND id = %(id)s"
+            + (" FOR UPDATE" if lock else ""),
+            {"realm": realm_id, "id": app_id},
+        ).fetchone()
+
+
+def rename_authorized_app(conn: psycopg.Connection, app_id: int, name: str) -> int:
+    """Change a key's name."""
+    return conn.execute(
+        "UPDATE authorized_apps SET name = %(name)s, updated_at = now()"
+        " WHERE id = %(id)s",
+        {"name": name, "id": app_id},
+    ).rowcount
+
+
+def set_authorized_app_enabled(
+    conn: psycopg.Connection, app_id: int, enabled: bool
+) -> int:
+    """Disable (soft-delete) or re-enable a key; bumps its ``updated_at``."""
+    return conn.execute(
+        "UPDATE authorized_apps SET deleted_at = CASE WHEN %(enabled)s THEN NULL"
+        " ELSE now() END, updated_at = clock_timestamp() WHERE id = %(id)s",
+        {"enabled": enabled, "id": app_id},
+    ).rowcount
+
+
+def authorized_app_current(conn: psycopg.Connection, app_id: int, version: str) -> bool:
+    """Say whether a key is live and unchanged since ``version`` (its updated_at)."""
+    row = conn.execute(
+        "SELECT 1 FROM authorized_apps WHERE id = %(id)s AND deleted_at IS NULL"
+        " AND updated_at = %(version)s::timestamptz",
+        {"id": app_id, "version": version},
+    ).fetchone()
+    return row is not None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import falcon
 
+from models.accounts import invites, members, system_email
 from models.accounts import mail as mailer
-from models.accounts import members, system_email
 from models.accounts.rbac import LEGACY_REALM_ADMIN
 from models.codes import quota, system_sms
 from models.errors import DomainError, NotFound
@@ -214,23 +214,35 @@ class RealmInvite:
         self._db, self._clock = db, clock
         self._ui, self._envelope = settings.ui, envelope
 
+    def _invite(self, req, realm_id: int, values: dict, *, send_email: bool):
+        email = values.get("email", "")
+        with self._db.connection() as conn:
+            return members.invite_member(
+                conn,
+                self._ui,
+                realm_id=realm_id,
+                email=email,
+                name=values.get("name", "") or invites.clean_person_name(None, email),
+                permissions=[int(LEGACY_REALM_ADMIN)],
+                actor=actor(req),
+                now=self._clock.now(),
+                envelope=self._envelope,
+                send_email=send_email,
+            )
+
     def on_post(self, req, resp, realm_id):
         """Invite the realm's administrator (mailed, or the link shown)."""
         values, session = form(req), req.context.session
         try:
-            with self._db.connection() as conn:
-                invited = members.invite_member(
-                    conn,
-                    self._ui,
-                    realm_id=realm_id,
-                    email=values.get("email", ""),
-                    name=values.get("name", ""),
-                    permissions=int(LEGACY_REALM_ADMIN),
-                    actor=actor(req),
-                    now=self._clock.now(),
-                    envelope=self._envelope,
-                )
-        except (DomainError, mailer.MailError) as ex:
+            invited = self._invite(req, realm_id, values, send_email=True)
+        except mailer.MailError:
+            # No SMTP anywhere: add them anyway and show the link to pass on.
+            try:
+                invited = self._invite(req, realm_id, values, send_email=False)
+            except DomainError as ex:
+                session.flash("error", ex.message)
+                raise redirect(f"/admin/realms/{realm_id}/edit") from None
+        except DomainError as ex:
             session.flash("error", getattr(ex, "message", str(ex)))
             raise redirect(f"/admin/realms/{realm_id}/edit") from None
         if invited.mailed:

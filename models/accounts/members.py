@@ -19,7 +19,7 @@ from db.queries.accounts import users as users_q
 from db.queries.accounts.members import Member, MemberFilter
 from db.queries.realms import core as realms_q
 from models import audit
-from models.accounts import flows
+from models.accounts import flows, invites
 from models.accounts.rbac import (
     ALL_BITS,
     PERMISSION_NAMES,
@@ -186,8 +186,13 @@ def invite_member(
         raise MemberError("email cannot be blank", {"email": "cannot be blank"})
     if "@" not in email:
         raise MemberError("email must contain @", {"email": "must contain @"})
+    if not invites.EMAIL_RE.fullmatch(email):
+        message = f"{email!r} is not a valid email address"
+        raise MemberError(message, {"email": "is not a valid email address"})
     granted = _grant(actor_permissions, permissions)
     with conn.transaction():
+        if realms_q.get_realm(conn, realm_id) is None:
+            raise MemberError(f"unknown realm {realm_id}")
         user = users_q.get_user_by_email(conn, email)
         created = user is None
         if created:

@@ -153,10 +153,11 @@ def test_onboard_a_health_authority_in_the_browser(
                 (realm_id,),
             ).fetchall()
         ]
-    assert actions[:4] == [
+    assert actions[:5] == [
         "created realm",
         "created signing key",
         "added user to realm",
+        "created user",
         "added user to realm",
     ]
     assert actions.count("created API key") == 2

@@ -38,7 +38,7 @@ def test_command_line_invite_returns_a_link_and_reuses_users(conn):
     first = _invite(conn, realm, " ann@example.com ", [int(LEGACY_REALM_USER)])
     assert first.created
     assert first.link.startswith(
-        "https://verify.example.com/login/manage-account?mode=resetPassword&oobCode="
+        f"{UI.server_endpoint}/login/manage-account?mode=resetPassword&oobCode="
     )
     member = members.get_member(conn, realm, first.user_id)
     assert member.email == "ann@example.com" and member.permissions == 240

@@ -211,5 +211,5 @@ def test_invite_a_realm_admin(admin, conn, demo):
     assert perms == (32766,)
     before = audit_count(conn)
     result = admin.form(f"/admin/realms/{rid}/invite", {"email": "nope"})
-    assert "not a valid email address" in admin.get(result.headers["Location"]).text
+    assert "email must contain @" in admin.get(result.headers["Location"]).text
     assert audit_count(conn) == before

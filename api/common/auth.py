@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import falcon
 
-from api.common.errors import unauthorized
+from api.common.errors import request_id, unauthorized, unavailable
 from db.cache import BackendUnavailable, Cache
 from db.pool import ConnectionSource
 from db.ratelimit import RateLimiter
 from models.codes.issue_rules import rfc1123 as format_rfc1123
 from models.network import client_ip, ip_allowed, strip_port
-from models.realms.apikeys import authenticate, realm_hint, record_use
+from models.realms.apikeys import authenticate, realm_hint, record_use, well_formed
 from models.realms.lookup import cached_realm
 from models.secrets import Secrets
 
@@ -101,7 +101,7 @@ class ApiKeyAuth:
         if not _protected(req, resource):
             return
         raw = (req.get_header("X-API-Key") or "").strip()
-        if not raw:
+        if not raw or not well_formed(raw):
             raise Unauthorized()
         # Only positive lookups are cached (5 minutes, as the original).
         data = self._cache.fetch(
@@ -178,11 +178,10 @@ def install_handlers(app: falcon.App) -> None:
         resp.text = "Too Many Requests\n"
 
     def on_backend(req, resp, ex, params):
-        # Fail closed: without the shared limiter we cannot enforce limits.
-        log.error("rate limiter / cache unavailable: %s", ex)
-        resp.status = 500
-        resp.content_type = "text/plain; charset=utf-8"
-        resp.text = "Internal Server Error"
+        # Limiter and cache fall back on their own; reaching here means the
+        # fallback failed too (PostgreSQL down as well).
+        log.error("rate limiter / cache unavailable rid=%s: %s", request_id(req), ex)
+        unavailable(req, resp)
 
     app.add_error_handler(Unauthorized, on_unauthorized)
     app.add_error_handler(RateLimited, on_rate_limited)

@@ -1,3 +1,5 @@
+import dataclasses
+
 import falcon
 import falcon.testing
 import pytest
@@ -149,7 +151,7 @@ def test_firewall_vectors(cidrs, ip, allowed):
     assert ip_allowed(cidrs, ip) is allowed
 
 
-def test_api_fails_closed_when_the_shared_limiter_is_down(services, keys):
+def test_a_limiter_without_fallback_answers_503(services, keys):
     import redis as redislib
 
     from db.ratelimit import RedisRateLimiter
@@ -161,5 +163,35 @@ def test_api_fails_closed_when_the_shared_limiter_is_down(services, keys):
     resp = falcon.testing.TestClient(app).simulate_post(
         "/api/probe", headers={"X-API-Key": keys[KeyType.DEVICE]}
     )
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "2"
+    assert "127.0.0.1" not in resp.text
+
+
+@pytest.mark.parametrize("intruder", ["\x01", "\x7f", "\u00e9", " "])
+def test_keys_with_foreign_characters_get_a_401(device_client, keys, intruder):
+    key = keys[KeyType.DEVICE]
+    spoiled = key[:10] + intruder + key[10:]
+    resp = device_client.simulate_post("/api/probe", headers={"X-API-Key": spoiled})
+    assert resp.status_code == 401
+
+
+class Exploding:
+    def on_get(self, req, resp):
+        raise RuntimeError("password=hunter2 at db.internal:5432")
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html", "*/*"])
+def test_500_bodies_never_carry_exception_text_even_in_dev_mode(
+    services, accept, caplog
+):
+    settings = services.settings.replace(dev_mode=True)
+    app = device_app(dataclasses.replace(services, settings=settings))
+    app.add_route("/boom", Exploding())
+    resp = falcon.testing.TestClient(app).simulate_get(
+        "/boom", headers={"Accept": accept, "X-Request-Id": "rid-boom"}
+    )
     assert resp.status_code == 500
-    assert resp.text == "Internal Server Error"
+    assert "hunter2" not in resp.text and "RuntimeError" not in resp.text
+    logged = [r for r in caplog.records if "rid=rid-boom" in r.getMessage()]
+    assert logged and "hunter2" in logged[0].exc_text

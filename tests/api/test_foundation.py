@@ -59,8 +59,10 @@ def test_health_fails_when_the_database_is_down(services):
     resp = falcon.testing.TestClient(app).simulate_get(
         "/health", headers={"Accept": "application/json"}
     )
-    assert resp.status_code == 500
-    assert resp.json == {"error": "Internal Server Error"}
+    # design.md §5: a backing service down is 503 with Retry-After.
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "2"
+    assert resp.json["errorCode"] == "internal_server_error"
 
 
 def test_ui_sets_a_strict_csp(services):

@@ -105,7 +105,12 @@ def build_services(
                 "which provide the embedded database"
             )
         pool = PoolSource(
-            settings.database_url.value, max_size=settings.db_pool_max, name=name
+            settings.database_url.value,
+            max_size=settings.db_pool_max,
+            name=name,
+            connect_timeout=settings.db_connect_timeout,
+            checkout_timeout=settings.db_checkout_timeout,
+            statement_timeout=settings.db_statement_timeout,
         ).open()
         closers.append(pool.close)
         db = pool

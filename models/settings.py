@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from models.network import TrustedProxies
 from models.redirect.rules import parse_host_regions
 
 
@@ -232,6 +233,13 @@ class Settings:
     dev_mode: bool  # DEV_MODE, default false (true under `encv up`)
     maintenance_mode: bool  # MAINTENANCE_MODE, default false
     db_pool_max: int  # ENCV_DB_POOL_MAX, connections per process, default 8
+    # Fail fast when PostgreSQL is down (503 + Retry-After, not a hang):
+    db_connect_timeout: float  # ENCV_DB_CONNECT_TIMEOUT, seconds, default 2s
+    db_checkout_timeout: float  # ENCV_DB_CHECKOUT_TIMEOUT, pool wait, default 1.5s
+    db_statement_timeout: float  # ENCV_DB_STATEMENT_TIMEOUT, default 10s, 0 = none
+    # ENCV_TRUSTED_PROXIES (addresses/CIDRs) or ENCV_TRUSTED_PROXY_HOPS (count):
+    # who may set X-Forwarded-For; default nobody (models.network).
+    trusted_proxies: TrustedProxies
     tokens: TokenSettings
     codes: CodeSettings
     rate_limit: RateLimitSettings
@@ -290,6 +298,14 @@ class Settings:
         except ValueError as ex:
             e.errors.append(f"HOSTNAME_TO_REGION: {ex}")
             host_regions = {}
+        try:
+            trusted = TrustedProxies.parse(
+                e.str("ENCV_TRUSTED_PROXIES", ""),
+                e.int("ENCV_TRUSTED_PROXY_HOPS", 0, 0, 10),
+            )
+        except ValueError as ex:
+            e.errors.append(f"ENCV_TRUSTED_PROXIES: {ex}")
+            trusted = TrustedProxies()
         settings = cls(
             database_url=e.secret("DATABASE_URL"),
             redis_url=redis_url,
@@ -300,6 +316,10 @@ class Settings:
             dev_mode=e.bool("DEV_MODE", False),
             maintenance_mode=e.bool("MAINTENANCE_MODE", False),
             db_pool_max=e.int("ENCV_DB_POOL_MAX", 8, 1, 200),
+            db_connect_timeout=e.seconds("ENCV_DB_CONNECT_TIMEOUT", "2s", lo=1),
+            db_checkout_timeout=e.seconds("ENCV_DB_CHECKOUT_TIMEOUT", "1.5s", lo=0.1),
+            db_statement_timeout=e.seconds("ENCV_DB_STATEMENT_TIMEOUT", "10s"),
+            trusted_proxies=trusted,
             tokens=TokenSettings(
                 token_issuer=e.str("TOKEN_ISSUER", "diagnosis-verification-example"),
                 token_duration=e.seconds("VERIFICATION_TOKEN_DURATION", "24h", lo=1),

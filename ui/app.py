@@ -9,7 +9,7 @@ import os
 import falcon
 
 from api.common.health import HealthResource
-from api.common.middleware import MethodOverride, SecurityHeaders
+from api.common.middleware import ClientAddress, MethodOverride, SecurityHeaders
 from models.accounts.firebase import FirebaseVerifier
 from models.codes.expiry import ExpireService
 from models.codes.issue import IssueService
@@ -86,10 +86,14 @@ def create_app(services: Services) -> falcon.App:
     db, clock = services.db, services.clock
     app = falcon.App(
         middleware=[
+            # Who the client is (trusted proxies only) before anyone asks.
+            ClientAddress(settings.trusted_proxies),
             # Before routing, so forms can say PATCH/DELETE (§0).
             MethodOverride(forms=True),
             # Headers on everything, including redirects and errors.
-            SecurityHeaders(html=True, dev_mode=settings.dev_mode, csp=CSP),
+            SecurityHeaders(
+                html=True, dev_mode=settings.dev_mode, csp=CSP, no_store=True
+            ),
             StaticCache(settings.dev_mode),
             HttpsRedirect(settings.dev_mode),
             Locale(catalogs),

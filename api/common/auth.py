@@ -8,18 +8,18 @@ Resources opt in with a class attribute ``api_key_types``.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import logging
 from dataclasses import dataclass
 
 import falcon
 
 from api.common.errors import request_id, unauthorized, unavailable
+from api.common.middleware import resolve_ip
 from db.cache import BackendUnavailable, Cache
 from db.pool import ConnectionSource
 from db.ratelimit import RateLimiter
 from models.codes.issue_rules import rfc1123 as format_rfc1123
-from models.network import client_ip, ip_allowed, strip_port
+from models.network import NO_PROXIES, TrustedProxies, ip_allowed
 from models.realms.apikeys import authenticate, realm_hint, record_use, well_formed
 from models.realms.lookup import cached_realm
 from models.secrets import Secrets
@@ -58,13 +58,17 @@ def _protected(req: falcon.Request, resource) -> bool:
     return hasattr(resource, f"on_{req.method.lower()}")
 
 
-def request_ip(req: falcon.Request) -> str:
-    """Return the client IP of ``req`` (protocol §10.2), port stripped, canonical."""
-    ip = strip_port(client_ip(req.remote_addr, req.get_header("X-Forwarded-For")))
-    try:
-        return str(ipaddress.ip_address(ip))
-    except ValueError:
-        return ip
+def request_ip(req: falcon.Request, trusted: TrustedProxies | None = None) -> str:
+    """Return the client IP of ``req`` (protocol §10.2), port stripped, canonical.
+
+    Without ``trusted`` the app's setting applies, as the ClientAddress
+    middleware resolved it; without that middleware nobody is trusted.
+    """
+    if trusted is None:
+        known = getattr(req.context, "client_ip", None)
+        if known is not None:
+            return known
+    return resolve_ip(req, trusted or NO_PROXIES)
 
 
 def rfc1123(timestamp: float) -> str:

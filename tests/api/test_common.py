@@ -7,7 +7,7 @@ import pytest
 from api.common.binding import ANY, STRING, STRING_LIST, BindError, parse_object
 from api.device.app import create_app as device_app
 from db.ratelimit import MemoryRateLimiter
-from models.network import client_ip, ip_allowed
+from models.network import TrustedProxies, client_ip, ip_allowed
 from models.realms.apikeys import KeyType, create_api_key
 
 FIELDS = {"code": STRING, "accept": STRING_LIST, "padding": ANY}
@@ -42,9 +42,15 @@ class Protected:
         resp.media = {"realm": req.context.realm.id, "app": req.context.app.name}
 
 
+def one_hop(services):
+    """The services behind one trusted load balancer (protocol §10.2)."""
+    settings = services.settings.replace(trusted_proxies=TrustedProxies(hops=1))
+    return dataclasses.replace(services, settings=settings)
+
+
 @pytest.fixture
 def device_client(services):
-    app = device_app(services)
+    app = device_app(one_hop(services))
     app.add_route("/api/probe", Protected())
     return falcon.testing.TestClient(app)
 
@@ -131,7 +137,48 @@ def test_rate_limit_headers_and_429(services, keys):
     ],
 )
 def test_client_ip_vectors(remote, xff, expected):
+    # Protocol §12.11 describes the behaviour behind one trusted hop.
+    assert client_ip(remote, xff, TrustedProxies(hops=1)) == expected
+
+
+@pytest.mark.parametrize(
+    "remote,xff,expected",
+    [
+        ("1.1.1.1", "34.1.2.3, 231.5.4.3, 2.2.2.2", "1.1.1.1"),  # nobody trusted
+        ("1.1.1.1", "9.9.9.9", "1.1.1.1"),
+    ],
+)
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(remote, xff, expected):
     assert client_ip(remote, xff) == expected
+
+
+@pytest.mark.parametrize(
+    "remote,xff,expected",
+    [
+        ("10.0.0.5:41000", "6.6.6.6, 7.7.7.7", "7.7.7.7"),  # proxy appended 7.7.7.7
+        ("10.0.0.5", "6.6.6.6, 7.7.7.7, 10.0.0.9", "7.7.7.7"),  # two trusted hops
+        ("10.0.0.5", "10.0.0.7, 10.0.0.9", "10.0.0.7"),  # all trusted: leftmost
+        ("8.8.8.8", "7.7.7.7", "8.8.8.8"),  # the peer is not our proxy
+    ],
+)
+def test_forwarded_for_behind_trusted_proxy_networks(remote, xff, expected):
+    trusted = TrustedProxies.parse("10.0.0.0/24, 192.0.2.1")
+    assert client_ip(remote, xff, trusted) == expected
+
+
+def test_trusted_proxy_settings_are_validated():
+    from models.settings import Settings, SettingsError
+    from tests.support import make_env
+
+    ok = Settings.from_env(make_env(ENCV_TRUSTED_PROXY_HOPS="1"))
+    assert ok.trusted_proxies == TrustedProxies(hops=1)
+    assert not Settings.from_env(make_env()).trusted_proxies
+    for bad in (
+        {"ENCV_TRUSTED_PROXIES": "proxy.example"},
+        {"ENCV_TRUSTED_PROXIES": "10.0.0.1", "ENCV_TRUSTED_PROXY_HOPS": "1"},
+    ):
+        with pytest.raises(SettingsError, match="ENCV_TRUSTED_PROXIES"):
+            Settings.from_env(make_env(**bad))
 
 
 @pytest.mark.parametrize(
@@ -195,3 +242,21 @@ def test_500_bodies_never_carry_exception_text_even_in_dev_mode(
     assert "hunter2" not in resp.text and "RuntimeError" not in resp.text
     logged = [r for r in caplog.records if "rid=rid-boom" in r.getMessage()]
     assert logged and "hunter2" in logged[0].exc_text
+
+
+def test_without_a_trusted_proxy_the_header_cannot_open_the_firewall(
+    conn, services, keys
+):
+    conn.execute(
+        "UPDATE realms SET allowed_cidrs_apiserver = '{10.0.0.0/8}' WHERE id = 1"
+    )
+    app = device_app(services)  # default settings: no trusted proxy
+    app.add_route("/api/probe", Protected())
+    resp = falcon.testing.TestClient(app).simulate_post(
+        "/api/probe",
+        headers={
+            "X-API-Key": keys[KeyType.DEVICE],
+            "X-Forwarded-For": "10.1.2.3, 10.1.2.4",
+        },
+    )
+    assert resp.status_code == 401

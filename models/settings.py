@@ -144,7 +144,8 @@ class CodeSettings:
 class RateLimitSettings:
     """Fixed-window rate limit applied on every surface (protocol §10)."""
 
-    # RATE_LIMIT_TYPE: redis|memory|noop; default redis with REDIS_URL, else memory
+    # RATE_LIMIT_TYPE: redis|postgres|memory|noop; default redis with REDIS_URL,
+    # else postgres (shared by all workers); memory counts per process
     kind: str
     tokens: int  # RATE_LIMIT_TOKENS, per window, default 120
     interval: float  # RATE_LIMIT_INTERVAL, seconds, default 1m
@@ -261,9 +262,12 @@ class Settings:
                     e.errors.append("ENCV_KEK: must be base64 of exactly 32 bytes")
             except ValueError:
                 e.errors.append("ENCV_KEK: is not valid base64")
-        rl_kind = e.str("RATE_LIMIT_TYPE", "redis" if redis_url else "memory").lower()
-        if rl_kind not in {"redis", "memory", "noop"}:
-            e.errors.append("RATE_LIMIT_TYPE: must be one of redis, memory, noop")
+        rl_kind = e.str("RATE_LIMIT_TYPE", "redis" if redis_url else "postgres")
+        rl_kind = rl_kind.lower()
+        if rl_kind not in {"redis", "postgres", "memory", "noop"}:
+            e.errors.append(
+                "RATE_LIMIT_TYPE: must be one of redis, postgres, memory, noop"
+            )
         if rl_kind == "redis" and not redis_url:
             e.errors.append("RATE_LIMIT_TYPE=redis needs REDIS_URL")
         for name in ("DATABASE_URL", "REDIS_URL"):

@@ -8,6 +8,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
 
+from db.fallback import FallbackLimiter
 from db.quota import PostgresQuotaStore, QuotaStore, RedisQuotaStore, quota_key
 from db.ratelimit import Decision
 from db.rows import Realm
@@ -81,9 +82,11 @@ def build_quota(services: Services) -> RealmQuota:
     """Return the realm quota over Redis when configured, else PostgreSQL."""
     with services.db.connection() as conn:
         key = services.secrets.keys(conn, "rate_limit_hmac")[0]
+    # Not in-process: every gunicorn worker must spend the same bucket, and
+    # while Redis is down the PostgreSQL windows count instead.
+    store: QuotaStore = PostgresQuotaStore(services.db)
     if services.redis is not None:
-        store = RedisQuotaStore(services.redis)
-    else:
-        # Not in-process: every gunicorn worker must spend the same bucket.
-        store = PostgresQuotaStore(services.db)
+        store = FallbackLimiter(
+            RedisQuotaStore(services.redis), store, services.redis_health, "quota"
+        )
     return RealmQuota(store, key, services.settings.codes.enforce_realm_quotas)

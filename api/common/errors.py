@@ -152,6 +152,17 @@ def install(app: falcon.App, *, dev_mode: bool = False) -> None:
             resp.content_type = falcon.MEDIA_JSON
             resp.text = dumps(envelope(ex.title or "", "")).rstrip("\n")
             return
+        if isinstance(ex, TimeoutError):
+            # The client stopped sending its body (encv/workers.py bounds reads).
+            log.info("request body timed out rid=%s", request_id(req))
+            write_generic(
+                resp,
+                req,
+                408,
+                "Request Timeout",
+                envelope("request body not received in time", "unparsable_request"),
+            )
+            return
         log.exception(
             "unhandled error on %s %s rid=%s", req.method, req.path, request_id(req)
         )

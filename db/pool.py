@@ -107,6 +107,21 @@ class PoolSource:
             raise DatabaseUnavailable(str(ex)) from ex
 
 
+# Errors that mean "the server is not there right now", not "this request
+# went wrong": a statement cut by statement_timeout, a shutting-down or
+# starting server.
+_OUTAGE_ERRORS = (
+    psycopg.errors.AdminShutdown,
+    psycopg.errors.CannotConnectNow,
+    psycopg.errors.QueryCanceled,
+)
+
+
+def is_outage(conn: psycopg.Connection, ex: Exception) -> bool:
+    """Say whether ``ex`` on ``conn`` is an outage (503) rather than a failure (500)."""
+    return conn.broken or conn.closed or isinstance(ex, _OUTAGE_ERRORS)
+
+
 class SingleConnectionSource:
     """Lend the same connection every time (tests wrap it in a transaction)."""
 

@@ -18,7 +18,7 @@ def render(figures: dict) -> str:
     lines = [
         f"# Device API exchange benchmark ({figures['date']})",
         "",
-        f"{figures['clients']} concurrent clients, gunicorn {figures['workers']} sync"
+        f"{figures['clients']} concurrent clients, gunicorn {figures['workers']} threaded"
         f" workers, {figures['cpus']} CPUs shared with PostgreSQL and the load"
         f" generator; {figures['rounds']} alternating rounds of"
         f" {figures['duration_s']} s measured after warm-up;"

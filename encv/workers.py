@@ -7,16 +7,34 @@ this subclass bounds every read and write of a request's socket by
 ``ENCV_REQUEST_READ_TIMEOUT`` (default 5 s): a client that stops sending
 holds one thread for at most that long, then its connection is closed.
 A client that trickles bytes just inside the timeout is only stopped by a
-buffering proxy in front (see README, "Running in production").
+buffering proxy in front (README, "Running in production").
 """
 
 from __future__ import annotations
 
 import os
 
+from gunicorn import util
+from gunicorn.http.errors import (
+    InvalidHeader,
+    InvalidHeaderName,
+    InvalidRequestLine,
+    LimitRequestHeaders,
+    LimitRequestLine,
+)
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from api.common.errors import envelope
+from api.common.jsonio import dumps
 from models.settings import parse_duration
+
+# Requests gunicorn refuses before the app sees them; answered with the JSON
+# error envelope every other client error uses, instead of gunicorn's HTML.
+_JSON_ERRORS = (
+    (LimitRequestHeaders, 431, "Request Header Fields Too Large"),
+    (LimitRequestLine, 414, "URI Too Long"),
+    ((InvalidHeader, InvalidHeaderName, InvalidRequestLine), 400, "Bad Request"),
+)
 
 
 def read_timeout() -> float:
@@ -39,6 +57,24 @@ class BoundedThreadWorker(ThreadWorker):
         """Read the timeout once per worker, then run the gthread loop."""
         self._read_timeout = read_timeout()
         super().init_process()
+
+    def handle_error(self, req, client, addr, exc):
+        """Answer oversized or malformed requests with a JSON error envelope."""
+        known = [(s, r) for kinds, s, r in _JSON_ERRORS if isinstance(exc, kinds)]
+        if not known:
+            super().handle_error(req, client, addr, exc)
+            return
+        status, reason = known[0]
+        self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
+        body = dumps(envelope(reason.lower(), "unparsable_request")).encode()
+        head = (
+            f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        try:
+            util.write_nonblock(client, head.encode("latin-1") + body)
+        except OSError:
+            self.log.debug("Failed to send error message.")
 
     def enqueue_req(self, conn):
         """Hand the connection to a thread with its reads bounded."""

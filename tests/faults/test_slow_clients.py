@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 
@@ -50,3 +51,23 @@ def test_fifty_stalled_bodies_leave_health_and_verify_answering(live_apiserver):
     finally:
         for sock in stalled:
             sock.close()
+
+
+@pytest.mark.slow
+def test_oversized_headers_get_a_json_error(live_apiserver):
+    sock = socket.create_connection(live_apiserver.address, timeout=10)
+    try:
+        sock.sendall(
+            b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+            + b"a" * 9000
+            + b"\r\n\r\n"
+        )
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    finally:
+        sock.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 431 ")
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body)["errorCode"] == "unparsable_request"

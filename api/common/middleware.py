@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import time
 import uuid
 
@@ -12,6 +13,8 @@ import falcon
 from models.network import NO_PROXIES, TrustedProxies, strip_port
 
 log = logging.getLogger("encv.access")
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 def resolve_ip(req: falcon.Request, trusted: TrustedProxies = NO_PROXIES) -> str:
@@ -54,7 +57,9 @@ class RequestId:
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Take the caller's id or make one."""
-        rid = (req.get_header("X-Request-Id") or "")[:64] or uuid.uuid4().hex
+        given = req.get_header("X-Request-Id") or ""
+        # Echoed in a header and written to logs: only a plain token is kept.
+        rid = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         req.context.request_id = rid
         req.context.started = time.perf_counter()
         resp.set_header("X-Request-Id", rid)

@@ -260,3 +260,15 @@ def test_without_a_trusted_proxy_the_header_cannot_open_the_firewall(
         },
     )
     assert resp.status_code == 401
+
+
+@pytest.mark.parametrize("given", ["a b", "x" * 65, "id\u00e9", "rid;drop"])
+def test_a_request_id_that_is_not_a_plain_token_is_replaced(device_client, given):
+    resp = device_client.simulate_get("/health", headers={"X-Request-Id": given})
+    assert resp.headers["X-Request-Id"] != given
+    assert len(resp.headers["X-Request-Id"]) == 32
+
+
+def test_a_plain_request_id_is_kept(device_client):
+    resp = device_client.simulate_get("/health", headers={"X-Request-Id": "abc-123"})
+    assert resp.headers["X-Request-Id"] == "abc-123"

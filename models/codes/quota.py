@@ -9,6 +9,7 @@ from decimal import ROUND_FLOOR, Decimal
 import numpy as np
 
 from db.fallback import FallbackLimiter
+from db.pool import DatabaseUnavailable
 from db.quota import PostgresQuotaStore, QuotaStore, RedisQuotaStore, quota_key
 from db.ratelimit import Decision
 from db.rows import Realm
@@ -64,6 +65,8 @@ class RealmQuota:
             decision = self._store.take(
                 quota_key(self._hmac_key, realm.id), limit, QUOTA_WINDOW_SECONDS
             )
+        except DatabaseUnavailable:
+            raise  # an outage: 503, try again (Redis outages fall back instead)
         except Exception as ex:  # a store failure must not issue unmetered codes
             log.error("quota store failed for realm %s: %s", realm.id, ex)
             raise DomainError(

@@ -159,3 +159,20 @@ def test_health_probes_redis_again_after_the_retry_interval():
     now[0] = 1.5
     assert health.call("x", lambda: "redis", lambda: "fallback") == "redis"
     assert not health.down and health.fallbacks == 2
+
+
+def test_a_quota_store_outage_is_unavailable_not_an_internal_error(conn):
+    from db.pool import DatabaseUnavailable
+    from db.queries.realms.core import get_realm
+    from models.codes.quota import RealmQuota
+
+    class Down:
+        def take(self, key, limit, window):
+            raise DatabaseUnavailable("connection refused")
+
+    conn.execute(
+        "UPDATE realms SET abuse_prevention_enabled = true,"
+        " abuse_prevention_limit = 10 WHERE id = 1"
+    )
+    with pytest.raises(DatabaseUnavailable):
+        RealmQuota(Down(), b"k").take(get_realm(conn, 1))

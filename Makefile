@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install up test lint bench clean
+.PHONY: install up test lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,26 @@ install: $(STAMP)
 up: install
 	$(BIN)/encv up
 
-test: install
+# The browser tests need Debian's chromium (never a downloaded browser): install
+# it when we can (root with apt-get, as .ci/run does), else stop with a clear
+# message rather than letting the browser tests be skipped or fail obscurely.
+# PYTEST_ARGS='-m "not browser"' runs without a browser.
+chromium:
+ifeq (,$(findstring not browser,$(PYTEST_ARGS)))
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; \
+	  fi; \
+	  test -x /usr/bin/chromium || { \
+	    echo "error: /usr/bin/chromium is missing and could not be installed."; \
+	    echo "  Install Debian's chromium (apt-get install chromium) as root, or run"; \
+	    echo "  make test PYTEST_ARGS='-m \"not browser\"' to leave the browser tests out."; \
+	    exit 1; }; }
+endif
+
+test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 

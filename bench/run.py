@@ -18,8 +18,9 @@ def render(figures: dict) -> str:
     lines = [
         f"# Device API exchange benchmark ({figures['date']})",
         "",
-        f"{figures['clients']} concurrent clients, gunicorn {figures['workers']} sync"
-        f" workers, {figures['cpus']} CPUs shared with PostgreSQL and the load"
+        f"{figures['clients']} concurrent clients, gunicorn"
+        f" {figures['workers']} threaded workers, {figures['cpus']} CPUs shared"
+        f" with PostgreSQL and the load"
         f" generator; {figures['rounds']} alternating rounds of"
         f" {figures['duration_s']} s measured after warm-up;"
         f" Redis cache: {figures['redis']}; 1-minute load average before/after:"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Iterator
 from typing import Protocol
@@ -46,11 +47,33 @@ def _check_if_idle(conn: psycopg.Connection) -> None:
 
 
 class PoolSource:
-    """A psycopg pool opened explicitly, after any fork."""
+    """A psycopg pool opened explicitly, after any fork.
+
+    The timeouts make an outage fail fast instead of hanging a worker: a new
+    connection gives up after ``connect_timeout`` seconds, a request waits
+    at most ``checkout_timeout`` for a pooled one, and a statement runs at
+    most ``statement_timeout`` (0 = no limit, for long maintenance work).
+    """
 
     def __init__(
-        self, dsn: str, *, min_size: int = 1, max_size: int = 8, name: str = "encv"
+        self,
+        dsn: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 8,
+        name: str = "encv",
+        connect_timeout: float = 2.0,
+        checkout_timeout: float = 10.0,
+        statement_timeout: float = 0.0,
     ):
+        self.checkout_timeout = checkout_timeout
+        kwargs: dict = {
+            "application_name": name,
+            # libpq counts whole seconds and treats 1 as 2.
+            "connect_timeout": max(2, math.ceil(connect_timeout)),
+        }
+        if statement_timeout > 0:
+            kwargs["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
         self.pool = ConnectionPool(
             dsn,
             min_size=min_size,
@@ -60,7 +83,7 @@ class PoolSource:
             configure=_configure,
             reset=_reset,
             check=_check_if_idle,
-            kwargs={"application_name": name},
+            kwargs=kwargs,
         )
 
     def open(self, timeout: float = 10.0) -> PoolSource:
@@ -76,12 +99,27 @@ class PoolSource:
     def connection(self) -> Iterator[psycopg.Connection]:
         """Lend a pooled connection, translating pool and network failures."""
         try:
-            with self.pool.connection(timeout=10.0) as conn:
+            with self.pool.connection(timeout=self.checkout_timeout) as conn:
                 yield conn
         except PoolTimeout as ex:
             raise DatabaseUnavailable(str(ex)) from ex
         except psycopg.OperationalError as ex:
             raise DatabaseUnavailable(str(ex)) from ex
+
+
+# Errors that mean "the server is not there right now", not "this request
+# went wrong": a statement cut by statement_timeout, a shutting-down or
+# starting server.
+_OUTAGE_ERRORS = (
+    psycopg.errors.AdminShutdown,
+    psycopg.errors.CannotConnectNow,
+    psycopg.errors.QueryCanceled,
+)
+
+
+def is_outage(conn: psycopg.Connection, ex: Exception) -> bool:
+    """Say whether ``ex`` on ``conn`` is an outage (503) rather than a failure (500)."""
+    return conn.broken or conn.closed or isinstance(ex, _OUTAGE_ERRORS)
 
 
 class SingleConnectionSource:

@@ -182,3 +182,41 @@ def pg_give(conn, key: str, amount: int, window: float) -> None:
 def pg_reset(conn, key: str) -> None:
     """Forget the PostgreSQL window: the next take starts a full bucket."""
     conn.execute("DELETE FROM quota_windows WHERE key = %(key)s", {"key": key})
+
+
+# Ended windows restart on their next take anyway, so any of them may go.
+_PG_SWEEP = "DELETE FROM quota_windows WHERE window_end < now() - interval '1 hour'"
+
+
+class PostgresRateLimiter:
+    """Request rate limits in the PostgreSQL windows (every worker, every host).
+
+    The limiter without Redis, and Redis's fallback: a limit counted per
+    process would let N workers allow N times the limit. Per-client windows
+    come and go, so every ``sweep_every`` takes this process drops ended ones.
+    """
+
+    def __init__(
+        self,
+        db: ConnectionSource,
+        hmac_key: bytes,
+        tokens: int,
+        interval: float,
+        sweep_every: int = 1000,
+    ):
+        self._store = PostgresQuotaStore(db)
+        self._db = db
+        self._hmac_key = hmac_key
+        self.tokens = tokens
+        self.interval = interval
+        self._sweep_every = sweep_every
+        self._takes = 0
+
+    def take(self, namespace: str, key: str) -> Decision:
+        """Consume a token of ``key``'s window in one statement."""
+        digest = hmac.new(self._hmac_key, key.encode(), hashlib.sha1).hexdigest()
+        self._takes += 1
+        if self._takes % self._sweep_every == 0:
+            with self._db.connection() as conn:
+                conn.execute(_PG_SWEEP)
+        return self._store.take(f"{namespace}:{digest}", self.tokens, self.interval)

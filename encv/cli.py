@@ -95,12 +95,29 @@ def cmd_set_password(args) -> int:
     return 0
 
 
+UP_EPILOG = """\
+behind a proxy or load balancer:
+  X-Forwarded-For and X-Forwarded-Proto are ignored unless the request comes
+  from a trusted proxy (default: none; the socket address is the client).
+  ENCV_TRUSTED_PROXIES=10.0.0.0/8,192.0.2.1  proxies whose peer address is
+      in these networks; the client is the first untrusted address from
+      the right of X-Forwarded-For (nginx, HAProxy, ...)
+  ENCV_TRUSTED_PROXY_HOPS=1  that many load balancers that append the
+      client's and their own address (Google Cloud's; the original's rule)
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of `encv`."""
     parser = argparse.ArgumentParser(prog="encv", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    up = sub.add_parser("up", help="run every surface plus Dagster on this machine")
+    up = sub.add_parser(
+        "up",
+        help="run every surface plus Dagster on this machine",
+        epilog=UP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     up.add_argument(
         "--port-base",
         type=int,

@@ -10,8 +10,15 @@ import os
 import shutil
 import sys
 
-# Sync workers measured fastest on this class of machine (toolchain.md).
-worker_class = "sync"
+# Threads, so that slow or idle clients cannot take a surface offline (a sync
+# worker is held by one connection until it finishes), with every socket read
+# bounded (encv/workers.py). 64 threads per worker keep /health and normal
+# requests answering while 50 clients stall mid-body; the PostgreSQL pool
+# (ENCV_DB_POOL_MAX) stays small and requests wait at most
+# ENCV_DB_CHECKOUT_TIMEOUT for a connection. Measured in tests/faults and
+# bench/reports.
+worker_class = "encv.workers.BoundedThreadWorker"
+threads = int(os.environ.get("ENCV_THREADS", "") or 64)
 # No preload: each worker builds its own pool after fork.
 preload_app = False
 keepalive = 5

@@ -1,19 +1,85 @@
-"""Client IP extraction and realm IP allow-lists (protocol §2.4, §10.2)."""
+"""Client IP extraction and realm IP allow-lists (protocol §2.4, §10.2).
+
+``X-Forwarded-For`` is written by whoever sends the request, so it is read
+only behind a configured trusted proxy (design.md §5); otherwise the socket
+peer is the client and nobody chooses their own rate-limit key.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def client_ip(remote_addr: str | None, forwarded_for: str | None) -> str:
-    """Return the client IP: second-to-last X-Forwarded-For entry, else the peer."""
-    if forwarded_for:
-        entries = forwarded_for.split(",")
-        # The last entry is the load balancer's own; a single entry is
-        # client-controlled and therefore ignored.
-        if len(entries) >= 2:
-            return entries[-2].strip()
-    return (remote_addr or "").strip()
+@dataclass(frozen=True)
+class TrustedProxies:
+    """Which proxies may tell us the client's address (default: none).
+
+    ``networks``: the socket peer must be in one of them; X-Forwarded-For is
+    then read from the right, skipping trusted entries, and the first
+    untrusted entry is the client (nginx, HAProxy, any proxy that appends
+    the address it saw). ``hops``: that many trusted load balancers in front,
+    each appending the client's address and its own as Google's does, so
+    the client is entry ``hops + 1`` from the right (protocol §10.2 is
+    ``hops=1``); a shorter header means the socket peer.
+    """
+
+    networks: tuple[Network, ...] = ()
+    hops: int = 0
+
+    @classmethod
+    def parse(cls, addresses: str, hops: int = 0) -> TrustedProxies:
+        """Build from a comma list of addresses/CIDRs; raise ValueError if bad."""
+        nets = tuple(
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in addresses.split(",")
+            if item.strip()
+        )
+        if hops < 0:
+            raise ValueError("the hop count must not be negative")
+        if nets and hops:
+            raise ValueError("give trusted proxy addresses or a hop count, not both")
+        return cls(nets, hops)
+
+    def __bool__(self) -> bool:
+        return bool(self.networks or self.hops)
+
+    def trusts(self, address: str) -> bool:
+        """Say whether ``address`` (port allowed) is one of the trusted proxies."""
+        try:
+            ip = ipaddress.ip_address(strip_port(address.strip()))
+        except ValueError:
+            return False
+        return any(ip.version == n.version and ip in n for n in self.networks)
+
+    def client_ip(self, remote_addr: str | None, forwarded_for: str | None) -> str:
+        """Return the client address of a request, per the trust rules above."""
+        remote = (remote_addr or "").strip()
+        if not forwarded_for or not self:
+            return remote
+        entries = [entry.strip() for entry in forwarded_for.split(",")]
+        if self.hops:
+            return entries[-self.hops - 1] if len(entries) > self.hops else remote
+        if not self.trusts(remote):
+            return remote
+        for entry in reversed(entries):
+            if not self.trusts(entry):
+                return entry
+        return entries[0]
+
+
+NO_PROXIES = TrustedProxies()
+
+
+def client_ip(
+    remote_addr: str | None,
+    forwarded_for: str | None,
+    trusted: TrustedProxies = NO_PROXIES,
+) -> str:
+    """Return the client IP; X-Forwarded-For counts only behind ``trusted``."""
+    return trusted.client_ip(remote_addr, forwarded_for)
 
 
 def strip_port(address: str) -> str:

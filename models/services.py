@@ -17,8 +17,10 @@ from typing import Any
 
 from db.cache import Cache, MemoryCache, NullCache, RedisCache
 from db.crypto import Envelope
+from db.fallback import FallbackCache, FallbackLimiter, RedisHealth
 from db.keystore import KeyStore, PostgresKeyStore
 from db.pool import ConnectionSource, PoolSource
+from db.quota import PostgresRateLimiter
 from db.ratelimit import (
     MemoryRateLimiter,
     NullRateLimiter,
@@ -47,6 +49,7 @@ class Services:
     cache: Cache
     limiter: RateLimiter
     redis: Any = None
+    redis_health: RedisHealth = field(default_factory=RedisHealth)
     _closers: list = field(default_factory=list, repr=False)
 
     def close(self) -> None:
@@ -84,7 +87,9 @@ def redis_client(url: str):
     """Return a Redis client for ``url`` with short timeouts."""
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    # Redis answers in well under a millisecond; a short timeout lets a hung
+    # Redis fall back quickly (db.fallback) instead of holding a worker.
+    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
 def build_services(
@@ -105,7 +110,12 @@ def build_services(
                 "which provide the embedded database"
             )
         pool = PoolSource(
-            settings.database_url.value, max_size=settings.db_pool_max, name=name
+            settings.database_url.value,
+            max_size=settings.db_pool_max,
+            name=name,
+            connect_timeout=settings.db_connect_timeout,
+            checkout_timeout=settings.db_checkout_timeout,
+            statement_timeout=settings.db_statement_timeout,
         ).open()
         closers.append(pool.close)
         db = pool
@@ -119,19 +129,30 @@ def build_services(
     if redis is None and settings.redis_url:
         redis = redis_client(settings.redis_url.value)
         closers.append(redis.close)
+    health = RedisHealth()
     if redis is not None:
-        cache: Cache = RedisCache(redis, namespace, cache_key)
+        cache: Cache = FallbackCache(RedisCache(redis, namespace, cache_key), health)
     else:
         log.info("REDIS_URL not set: using the in-process cache (fine for one host)")
         cache = MemoryCache(namespace, cache_key)
     rl = settings.rate_limit
+    # Without Redis, and while it is down, limits live in PostgreSQL so that
+    # every worker of every host counts the same window (design.md §5).
+    shared = PostgresRateLimiter(db, limiter_key, rl.tokens, rl.interval)
     if rl.kind == "noop":
         limiter: RateLimiter = NullRateLimiter()
     elif rl.kind == "redis" and redis is not None:
-        limiter = RedisRateLimiter(redis, limiter_key, rl.tokens, rl.interval)
-    else:
+        limiter = FallbackLimiter(
+            RedisRateLimiter(redis, limiter_key, rl.tokens, rl.interval),
+            shared,
+            health,
+            "rate limiter",
+        )
+    elif rl.kind == "memory":
         log.info("using the in-process rate limiter (limits are per process)")
         limiter = MemoryRateLimiter(limiter_key, rl.tokens, rl.interval)
+    else:
+        limiter = shared
     return Services(
         settings=settings,
         db=db,
@@ -143,6 +164,7 @@ def build_services(
         cache=cache,
         limiter=limiter,
         redis=redis,
+        redis_health=health,
         _closers=closers,
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from models.network import TrustedProxies
 from models.redirect.rules import parse_host_regions
 
 
@@ -144,7 +145,8 @@ class CodeSettings:
 class RateLimitSettings:
     """Fixed-window rate limit applied on every surface (protocol §10)."""
 
-    # RATE_LIMIT_TYPE: redis|memory|noop; default redis with REDIS_URL, else memory
+    # RATE_LIMIT_TYPE: redis|postgres|memory|noop; default redis with REDIS_URL,
+    # else postgres (shared by all workers); memory counts per process
     kind: str
     tokens: int  # RATE_LIMIT_TOKENS, per window, default 120
     interval: float  # RATE_LIMIT_INTERVAL, seconds, default 1m
@@ -243,6 +245,13 @@ class Settings:
     dev_mode: bool  # DEV_MODE, default false (true under `encv up`)
     maintenance_mode: bool  # MAINTENANCE_MODE, default false
     db_pool_max: int  # ENCV_DB_POOL_MAX, connections per process, default 8
+    # Fail fast when PostgreSQL is down (503 + Retry-After, not a hang):
+    db_connect_timeout: float  # ENCV_DB_CONNECT_TIMEOUT, seconds, default 2s
+    db_checkout_timeout: float  # ENCV_DB_CHECKOUT_TIMEOUT, pool wait, default 1.5s
+    db_statement_timeout: float  # ENCV_DB_STATEMENT_TIMEOUT, default 10s, 0 = none
+    # ENCV_TRUSTED_PROXIES (addresses/CIDRs) or ENCV_TRUSTED_PROXY_HOPS (count):
+    # who may set X-Forwarded-For; default nobody (models.network).
+    trusted_proxies: TrustedProxies
     tokens: TokenSettings
     codes: CodeSettings
     rate_limit: RateLimitSettings
@@ -271,9 +280,12 @@ class Settings:
                     e.errors.append("ENCV_KEK: must be base64 of exactly 32 bytes")
             except ValueError:
                 e.errors.append("ENCV_KEK: is not valid base64")
-        rl_kind = e.str("RATE_LIMIT_TYPE", "redis" if redis_url else "memory").lower()
-        if rl_kind not in {"redis", "memory", "noop"}:
-            e.errors.append("RATE_LIMIT_TYPE: must be one of redis, memory, noop")
+        rl_kind = e.str("RATE_LIMIT_TYPE", "redis" if redis_url else "postgres")
+        rl_kind = rl_kind.lower()
+        if rl_kind not in {"redis", "postgres", "memory", "noop"}:
+            e.errors.append(
+                "RATE_LIMIT_TYPE: must be one of redis, postgres, memory, noop"
+            )
         if rl_kind == "redis" and not redis_url:
             e.errors.append("RATE_LIMIT_TYPE=redis needs REDIS_URL")
         for name in ("DATABASE_URL", "REDIS_URL"):
@@ -308,6 +320,14 @@ class Settings:
         except ValueError as ex:
             e.errors.append(f"HOSTNAME_TO_REGION: {ex}")
             host_regions = {}
+        try:
+            trusted = TrustedProxies.parse(
+                e.str("ENCV_TRUSTED_PROXIES", ""),
+                e.int("ENCV_TRUSTED_PROXY_HOPS", 0, 0, 10),
+            )
+        except ValueError as ex:
+            e.errors.append(f"ENCV_TRUSTED_PROXIES: {ex}")
+            trusted = TrustedProxies()
         settings = cls(
             database_url=e.secret("DATABASE_URL"),
             redis_url=redis_url,
@@ -318,6 +338,10 @@ class Settings:
             dev_mode=dev_mode,
             maintenance_mode=e.bool("MAINTENANCE_MODE", False),
             db_pool_max=e.int("ENCV_DB_POOL_MAX", 8, 1, 200),
+            db_connect_timeout=e.seconds("ENCV_DB_CONNECT_TIMEOUT", "2s", lo=1),
+            db_checkout_timeout=e.seconds("ENCV_DB_CHECKOUT_TIMEOUT", "1.5s", lo=0.1),
+            db_statement_timeout=e.seconds("ENCV_DB_STATEMENT_TIMEOUT", "10s"),
+            trusted_proxies=trusted,
             tokens=TokenSettings(
                 token_issuer=e.str("TOKEN_ISSUER", "diagnosis-verification-example"),
                 token_duration=e.seconds("VERIFICATION_TOKEN_DURATION", "24h", lo=1),

@@ -40,7 +40,10 @@ class EncvResource(ConfigurableResource):
         environ = {**os.environ, **self.env}
         if self.database_url:
             environ["DATABASE_URL"] = self.database_url
-        settings = Settings.from_env(environ).replace(db_pool_max=4)
+        # Duties may run long statements (purges); requests keep their limit.
+        settings = Settings.from_env(environ).replace(
+            db_pool_max=4, db_statement_timeout=0.0
+        )
         clock = (
             FixedClock(dt.datetime.fromisoformat(self.fixed_now))
             if (self.fixed_now)

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -61,6 +62,9 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2):
     """Run ``app_spec`` under gunicorn on a free port; yield its base URL."""
     port = free_port()
     full_env = {**os.environ, **env}
+    # A file, not a pipe: nobody reads gunicorn's log while it runs, and a
+    # full pipe would block every worker at its next log line.
+    errors = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -76,7 +80,7 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2):
         ],
         env=full_env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=errors,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -84,7 +88,9 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2):
             wait_http(base + "/health")
         except TimeoutError:
             proc.kill()
-            raise RuntimeError(proc.stderr.read().decode()[-3000:]) from None
+            proc.wait(timeout=15)
+            errors.seek(0)
+            raise RuntimeError(errors.read().decode()[-3000:]) from None
         yield base
     finally:
         proc.terminate()
@@ -92,6 +98,7 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        errors.close()
 
 
 def vectors(name: str) -> list[dict]:

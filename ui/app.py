@@ -9,7 +9,12 @@ import falcon
 
 from api.common.health import HealthResource
 from api.common.metrics import RequestMetrics, pool_stats_of
-from api.common.middleware import MethodOverride, RequestId, SecurityHeaders
+from api.common.middleware import (
+    ClientAddress,
+    MethodOverride,
+    RequestId,
+    SecurityHeaders,
+)
 from models.accounts.firebase import FirebaseVerifier
 from models.accounts.outbox import MailOutbox
 from models.accounts.reset_requests import ResetRequests, client_limiter
@@ -108,12 +113,16 @@ def create_app(services: Services, outbox: MailOutbox | None = None) -> falcon.A
     db, clock = services.db, services.clock
     app = falcon.App(
         middleware=[
-            # Before routing, so forms can say PATCH/DELETE (§0).
+            # Who the client is (trusted proxies only) before anyone asks.
+            ClientAddress(settings.trusted_proxies),
             RequestId(),
             RequestMetrics("server", pool_stats_of(services.db)),
+            # Before routing, so forms can say PATCH/DELETE (§0).
             MethodOverride(forms=True),
             # Headers on everything, including redirects and errors.
-            SecurityHeaders(html=True, dev_mode=settings.dev_mode, csp=CSP),
+            SecurityHeaders(
+                html=True, dev_mode=settings.dev_mode, csp=CSP, no_store=True
+            ),
             StaticCache(settings.dev_mode),
             HttpsRedirect(settings.dev_mode),
             Locale(catalogs),

@@ -11,7 +11,7 @@ from api.admin.wire import (
     padding,
     set_quota_headers,
 )
-from api.common.errors import internal_error
+from api.common.errors import internal_error, log_hidden_error
 from models.codes.issue import Issuer, IssueService, check_maintenance
 from models.codes.quota import QuotaExceeded
 from models.errors import DomainError
@@ -43,8 +43,8 @@ class IssueResource:
         except DomainError as ex:
             if ex.status != 500:
                 raise
-            # The original hides the reason of a 500 outside dev mode.
-            internal_error(req, resp, self._settings.dev_mode, ex.message)
+            log_hidden_error(req, ex.message)
+            internal_error(req, resp)
             return
         set_quota_headers(resp, result.quota)
         resp.media = {"padding": padding(), **result.wire()}

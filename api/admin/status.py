@@ -6,7 +6,7 @@ import falcon
 import psycopg
 
 from api.admin.wire import UUID_FIELDS, bind_or_400, padding
-from db.pool import ConnectionSource, DatabaseUnavailable
+from db.pool import ConnectionSource
 from models.codes.core import code_status
 from models.errors import DomainError, ErrorCode
 from models.realms.apikeys import KeyType
@@ -26,8 +26,9 @@ class CodeStatusResource:
         try:
             with self._db.connection() as conn:
                 row = code_status(conn, req.context.realm.id, body.get("uuid") or "")
-        except (DatabaseUnavailable, psycopg.Error) as ex:
-            # The original answers a lookup failure with its own envelope.
+        except psycopg.Error as ex:
+            # The original answers a lookup failure with its own envelope; a
+            # database that is down (DatabaseUnavailable) is a 503 instead.
             raise DomainError(
                 "failed to check otp code status, please try again",
                 ErrorCode.INTERNAL,

@@ -5,24 +5,27 @@ from __future__ import annotations
 import falcon
 
 from api.common.auth import rfc1123
-from api.common.binding import ANY, BOOL, NUMBER, STRING
+from api.common.binding import ANY, BOOL, NUMBER, text
 from api.common.wire import bind_or_400, padding
 from db.ratelimit import Decision
 from models.codes.issue import IssueRequest
 
+# Lengths: the column's size where the value is stored (issuing_external_id
+# is varchar(255)), otherwise far above any valid value (a date is 10
+# characters, a UUID 36, a phone number at most 15 digits plus formatting).
 ISSUE_FIELDS = {
-    "symptomDate": STRING,
-    "testDate": STRING,
-    "testType": STRING,
+    "symptomDate": text(64),
+    "testDate": text(64),
+    "testType": text(64),
     "tzOffset": NUMBER,
-    "phone": STRING,
-    "smsTemplateLabel": STRING,
-    "uuid": STRING,
-    "externalIssuerID": STRING,
+    "phone": text(64),
+    "smsTemplateLabel": text(255),
+    "uuid": text(64),
+    "externalIssuerID": text(255),
     "onlyGenerateSMS": BOOL,
     "padding": ANY,
 }
-UUID_FIELDS = {"uuid": STRING, "padding": ANY}
+UUID_FIELDS = {"uuid": text(64), "padding": ANY}
 
 __all__ = ["ISSUE_FIELDS", "UUID_FIELDS", "bind_or_400", "issue_request", "padding"]
 

@@ -8,24 +8,25 @@ Resources opt in with a class attribute ``api_key_types``.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import logging
 from dataclasses import dataclass
 
 import falcon
 
-from api.common.errors import unauthorized
+from api.common.errors import request_id, unauthorized, unavailable
+from api.common.middleware import resolve_ip
 from db.cache import BackendUnavailable, Cache
 from db.pool import ConnectionSource
 from db.ratelimit import RateLimiter
 from models.codes.issue_rules import rfc1123 as format_rfc1123
-from models.network import client_ip, ip_allowed, strip_port
+from models.network import NO_PROXIES, TrustedProxies, ip_allowed
 from models.realms.apikeys import (
     authenticate,
     key_is_current,
     key_version,
     realm_hint,
     record_use,
+    well_formed,
 )
 from models.realms.lookup import cached_realm
 from models.secrets import Secrets
@@ -64,13 +65,17 @@ def _protected(req: falcon.Request, resource) -> bool:
     return hasattr(resource, f"on_{req.method.lower()}")
 
 
-def request_ip(req: falcon.Request) -> str:
-    """Return the client IP of ``req`` (protocol §10.2), port stripped, canonical."""
-    ip = strip_port(client_ip(req.remote_addr, req.get_header("X-Forwarded-For")))
-    try:
-        return str(ipaddress.ip_address(ip))
-    except ValueError:
-        return ip
+def request_ip(req: falcon.Request, trusted: TrustedProxies | None = None) -> str:
+    """Return the client IP of ``req`` (protocol §10.2), port stripped, canonical.
+
+    Without ``trusted`` the app's setting applies, as the ClientAddress
+    middleware resolved it; without that middleware nobody is trusted.
+    """
+    if trusted is None:
+        known = getattr(req.context, "client_ip", None)
+        if known is not None:
+            return known
+    return resolve_ip(req, trusted or NO_PROXIES)
 
 
 def rfc1123(timestamp: float) -> str:
@@ -114,7 +119,7 @@ class ApiKeyAuth:
         if not _protected(req, resource):
             return
         raw = (req.get_header("X-API-Key") or "").strip()
-        if not raw:
+        if not raw or not well_formed(raw):
             raise Unauthorized()
         # Only positive lookups are cached (5 minutes, as the original): they
         # spare the signature check and the HMAC search. The cache may be
@@ -205,11 +210,10 @@ def install_handlers(app: falcon.App) -> None:
         resp.text = "Too Many Requests\n"
 
     def on_backend(req, resp, ex, params):
-        # Fail closed: without the shared limiter we cannot enforce limits.
-        log.error("rate limiter / cache unavailable: %s", ex)
-        resp.status = 500
-        resp.content_type = "text/plain; charset=utf-8"
-        resp.text = "Internal Server Error"
+        # Limiter and cache fall back on their own; reaching here means the
+        # fallback failed too (PostgreSQL down as well).
+        log.error("rate limiter / cache unavailable rid=%s: %s", request_id(req), ex)
+        unavailable(req, resp)
 
     app.add_error_handler(Unauthorized, on_unauthorized)
     app.add_error_handler(RateLimited, on_rate_limited)

@@ -66,12 +66,47 @@ def write_generic(
         resp.text = text
 
 
-def internal_error(
-    req: falcon.Request, resp: falcon.Response, dev_mode: bool = False, detail: str = ""
-) -> None:
-    """Render the generic 500 of the original."""
-    message = detail if dev_mode and detail else "Internal Server Error"
-    write_generic(resp, req, 500, "Internal Server Error", {"error": message})
+# Seconds a client should wait after a 503 (a backing service is down).
+RETRY_AFTER_SECONDS = 2
+
+
+def request_id(req: falcon.Request) -> str:
+    """Return the request id the RequestId middleware assigned ('-' if none)."""
+    return getattr(req.context, "request_id", None) or "-"
+
+
+def internal_error(req: falcon.Request, resp: falcon.Response) -> None:
+    """Render the generic 500 of the original, never with a reason in it.
+
+    The original shows the reason in dev mode; we never do (design.md §5):
+    callers log the detail with the request id instead.
+    """
+    write_generic(
+        resp, req, 500, "Internal Server Error", {"error": "Internal Server Error"}
+    )
+
+
+def unavailable(req: falcon.Request, resp: falcon.Response) -> None:
+    """Render 503 with ``Retry-After``: a backing service is down, try again."""
+    write_generic(
+        resp,
+        req,
+        503,
+        "Service Unavailable",
+        envelope("service temporarily unavailable", "internal_server_error"),
+    )
+    resp.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
+
+
+def log_hidden_error(req: falcon.Request, detail: str) -> None:
+    """Log the reason of a 500 whose body does not carry it."""
+    log.error(
+        "internal error on %s %s rid=%s: %s",
+        req.method,
+        req.path,
+        request_id(req),
+        detail,
+    )
 
 
 def unauthorized(req: falcon.Request, resp: falcon.Response) -> None:
@@ -80,14 +115,23 @@ def unauthorized(req: falcon.Request, resp: falcon.Response) -> None:
 
 
 def install(app: falcon.App, *, dev_mode: bool = False) -> None:
-    """Register the error handlers of a JSON surface on ``app``."""
+    """Register the error handlers of a JSON surface on ``app``.
+
+    ``dev_mode`` no longer changes any body: exception text stays in the log.
+    """
 
     def domain_error(req, resp, ex: DomainError, params):
         write_error(resp, ex.status, ex.message, str(ex.code))
 
     def db_down(req, resp, ex, params):
-        log.error("dependency unavailable on %s %s: %s", req.method, req.path, ex)
-        internal_error(req, resp, dev_mode, str(ex))
+        log.error(
+            "dependency unavailable on %s %s rid=%s: %s",
+            req.method,
+            req.path,
+            request_id(req),
+            ex,
+        )
+        unavailable(req, resp)
 
     def not_found(req, resp, ex, params):
         resp.status = 404
@@ -108,8 +152,21 @@ def install(app: falcon.App, *, dev_mode: bool = False) -> None:
             resp.content_type = falcon.MEDIA_JSON
             resp.text = dumps(envelope(ex.title or "", "")).rstrip("\n")
             return
-        log.exception("unhandled error on %s %s", req.method, req.path)
-        internal_error(req, resp, dev_mode, repr(ex))
+        if isinstance(ex, TimeoutError):
+            # The client stopped sending its body (encv/workers.py bounds reads).
+            log.info("request body timed out rid=%s", request_id(req))
+            write_generic(
+                resp,
+                req,
+                408,
+                "Request Timeout",
+                envelope("request body not received in time", "unparsable_request"),
+            )
+            return
+        log.exception(
+            "unhandled error on %s %s rid=%s", req.method, req.path, request_id(req)
+        )
+        internal_error(req, resp)
 
     app.add_error_handler(Exception, unexpected)
     app.add_error_handler(falcon.HTTPError, unexpected)

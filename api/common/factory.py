@@ -10,7 +10,12 @@ import falcon
 from api.common import errors, jsonio
 from api.common.health import HealthResource
 from api.common.metrics import RequestMetrics, pool_stats_of
-from api.common.middleware import MethodOverride, RequestId, SecurityHeaders
+from api.common.middleware import (
+    ClientAddress,
+    MethodOverride,
+    RequestId,
+    SecurityHeaders,
+)
 from models.services import Services, build_services
 from models.settings import Settings
 from models.telemetry.logs import configure_from
@@ -25,6 +30,7 @@ def base_app(
     # override must run before routing; security headers wrap everything.
     middleware = [
         RequestId(),
+        ClientAddress(settings.trusted_proxies),
         RequestMetrics(surface, pool_stats_of(services.db)),
         MethodOverride(),
         SecurityHeaders(html=html, dev_mode=settings.dev_mode),

@@ -6,18 +6,21 @@ import time
 
 import falcon
 
-from api.common.errors import internal_error
+from api.common.errors import unavailable
 from db.pool import ConnectionSource
 from models.health import database_ok
 
 
 class HealthResource:
-    """Report liveness after checking the database and Redis."""
+    """Report liveness after checking the database.
+
+    Redis is not checked: its outages degrade the service (local fallbacks)
+    instead of stopping it, so a load balancer must not drop the worker.
+    """
 
     def __init__(self, db: ConnectionSource, maintenance_mode: bool, redis=None):
         self._db = db
         self._maintenance = maintenance_mode
-        self._redis = redis
 
     def _db_ok(self, attempts: int) -> bool:
         for attempt in range(attempts):
@@ -27,21 +30,12 @@ class HealthResource:
                 time.sleep(0.2)
         return False
 
-    def _redis_ok(self) -> bool:
-        try:
-            return bool(self._redis.ping())
-        except Exception:  # redis errors of every kind mean "down"
-            return False
-
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        """Answer 200 when the database (and Redis, if used) respond."""
+        """Answer 200 when the database responds, 503 when it does not."""
         # The original only pings on ?service=database (6 tries); we always
         # check once so a load balancer sees a broken worker.
         attempts = 6 if req.get_param("service") == "database" else 1
         if not self._db_ok(attempts):
-            internal_error(req, resp)
-            return
-        if self._redis is not None and not self._redis_ok():
-            internal_error(req, resp)
+            unavailable(req, resp)
             return
         resp.media = {"maintenance_mode": self._maintenance, "status": "ok"}

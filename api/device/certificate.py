@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import falcon
 
-from api.common.binding import ANY, STRING
+from api.common.binding import ANY, text
 from api.common.wire import bind_or_400, padding
 from db.pool import ConnectionSource
 from models.codes.certificate import Certifier
 from models.errors import ErrorCode
 from models.realms.apikeys import KeyType
 
-FIELDS = {"token": STRING, "ekeyhmac": STRING, "padding": ANY}
+# A token is a compact ES256 JWT (well under 2 KB); an HMAC is 32 bytes.
+FIELDS = {"token": text(4096), "ekeyhmac": text(256), "padding": ANY}
 
 
 class CertificateResource:

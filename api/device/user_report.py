@@ -5,8 +5,8 @@ from __future__ import annotations
 import falcon
 
 from api.common.auth import rfc1123
-from api.common.binding import ANY, NUMBER, STRING
-from api.common.errors import internal_error
+from api.common.binding import ANY, NUMBER, text
+from api.common.errors import internal_error, log_hidden_error
 from api.common.wire import bind_or_400, padding
 from models.codes.user_report import UserReportRequest, UserReports
 from models.codes.verify import ensure_not_in_maintenance
@@ -14,11 +14,11 @@ from models.errors import DomainError, ErrorCode
 from models.realms.apikeys import KeyType
 
 FIELDS = {
-    "symptomDate": STRING,
-    "testDate": STRING,
+    "symptomDate": text(64),
+    "testDate": text(64),
     "tzOffset": NUMBER,
-    "phone": STRING,
-    "nonce": STRING,
+    "phone": text(64),
+    "nonce": text(1024),
     "padding": ANY,
 }
 
@@ -49,8 +49,8 @@ class UserReportResource:
         except DomainError as ex:
             if ex.status != 500:
                 raise
-            # The original hides the reason of a 500 outside dev mode.
-            internal_error(req, resp, self._dev_mode, ex.message)
+            log_hidden_error(req, ex.message)
+            internal_error(req, resp)
             return
         expires = result.expires_at
         # A phone that already reported gets the same 200 with nothing in it,

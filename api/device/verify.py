@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import falcon
 
-from api.common.binding import ANY, STRING, STRING_LIST
+from api.common.binding import ANY, string_list, text
 from api.common.wire import bind_or_400, padding
 from api.device.wire import day, without_empty
 from db.pool import ConnectionSource
@@ -12,7 +12,13 @@ from models.codes.verify import Verifier, VerifyRequest, ensure_not_in_maintenan
 from models.errors import ErrorCode
 from models.realms.apikeys import KeyType
 
-FIELDS = {"code": STRING, "accept": STRING_LIST, "nonce": STRING, "padding": ANY}
+# A long code is at most 20 characters; a nonce is base64 of 256 bytes.
+FIELDS = {
+    "code": text(64),
+    "accept": string_list(64),
+    "nonce": text(1024),
+    "padding": ANY,
+}
 
 
 class VerifyResource:

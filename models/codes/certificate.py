@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import psycopg
 
 from db.keystore import KeyStore
+from db.pool import DatabaseUnavailable, is_outage
 from db.queries.codes import claims as claims_q
 from db.queries.codes import tokens as tokens_q
 from db.queries.keys import bookkeeping as keys_q
@@ -234,6 +235,8 @@ class Certifier:
         try:
             self._claim(conn, realm.id, app_id, verified, now)
         except psycopg.Error as ex:
+            if is_outage(conn, ex):
+                raise DatabaseUnavailable(str(ex)) from ex  # 503: the token is unspent
             # The claim rolled back; the certificate is discarded (protocol §4.2).
             log.error("token claim failed in the database: %s", ex)
             raise DomainError("failed to claim token", ErrorCode.NONE, 500) from None

@@ -9,6 +9,8 @@ from decimal import ROUND_FLOOR, Decimal
 import numpy as np
 
 from db import quota as store_q
+from db.fallback import FallbackLimiter
+from db.pool import DatabaseUnavailable
 from db.quota import PostgresQuotaStore, QuotaStore, RedisQuotaStore, quota_key
 from db.ratelimit import Decision
 from db.rows import Realm
@@ -64,6 +66,8 @@ class RealmQuota:
             decision = self._store.take(
                 quota_key(self._hmac_key, realm.id), limit, QUOTA_WINDOW_SECONDS
             )
+        except DatabaseUnavailable:
+            raise  # an outage: 503, try again (Redis outages fall back instead)
         except Exception as ex:  # a store failure must not issue unmetered codes
             log.error("quota store failed for realm %s: %s", realm.id, ex)
             raise DomainError(
@@ -82,11 +86,13 @@ def build_quota(services: Services) -> RealmQuota:
     """Return the realm quota over Redis when configured, else PostgreSQL."""
     with services.db.connection() as conn:
         key = services.secrets.keys(conn, "rate_limit_hmac")[0]
+    # Not in-process: every gunicorn worker must spend the same bucket, and
+    # while Redis is down the PostgreSQL windows count instead.
+    store: QuotaStore = PostgresQuotaStore(services.db)
     if services.redis is not None:
-        store = RedisQuotaStore(services.redis)
-    else:
-        # Not in-process: every gunicorn worker must spend the same bucket.
-        store = PostgresQuotaStore(services.db)
+        store = FallbackLimiter(
+            RedisQuotaStore(services.redis), store, services.redis_health, "quota"
+        )
     return RealmQuota(store, key, services.settings.codes.enforce_realm_quotas)
 
 

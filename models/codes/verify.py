@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from db.pool import DatabaseUnavailable, is_outage
 from db.queries.codes import claims as claims_q
 from db.queries.codes import core as codes_q
 from db.queries.codes import user_reports as reports_q
@@ -142,6 +143,9 @@ class Verifier:
                             bad_nonce=ex.bad_nonce,
                         )
         except psycopg.Error as ex:
+            if is_outage(conn, ex):
+                # The server went away: nothing was claimed; 503, try again.
+                raise DatabaseUnavailable(str(ex)) from ex
             # Step 11: a database failure rolled everything back.
             log.error("verify failed in the database: %s", ex)
             raise DomainError("internal error", ErrorCode.INTERNAL, 500) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import os
-import string
+import re
 from enum import IntEnum
 
 import psycopg
@@ -65,18 +65,39 @@ def create_api_key(
     return plaintext, app_id
 
 
+# Keys are base64 (either alphabet, padding tolerated); a v2 key is
+# random.realm.signature with an ASCII decimal realm id. Anything else, a
+# space, a control or a non-ASCII character anywhere included, is refused
+# rather than cleaned (the original strips such characters). The lengths are
+# generous bounds (a v2 key is about 185 characters) that keep int() and the
+# HMACs away from megabyte inputs.
+_B64 = r"[A-Za-z0-9_\-+/]+={0,2}"
+_V1_KEY = re.compile(rf"{_B64}")
+_V2_KEY = re.compile(rf"([A-Za-z0-9_\-]{{1,128}})\.([0-9]{{1,18}})\.({_B64})")
+MAX_KEY_LENGTH = 512
+
+
+def _parse(raw_key: str) -> tuple[str, str, str] | None:
+    """Split a v2 key into its parts; None when it is not a well-formed v2 key."""
+    if len(raw_key) > MAX_KEY_LENGTH:
+        return None
+    match = _V2_KEY.fullmatch(raw_key)
+    return match.groups() if match else None
+
+
+def well_formed(raw_key: str) -> bool:
+    """Say whether ``raw_key`` (already trimmed) uses only the key alphabet."""
+    if len(raw_key) > MAX_KEY_LENGTH:
+        return False
+    if "." in raw_key:
+        return _parse(raw_key) is not None
+    return _V1_KEY.fullmatch(raw_key) is not None
+
+
 def realm_hint(raw_key: str) -> int | None:
-    """Return the realm id segment of a v2 key without checking anything."""
-    parts = raw_key.strip().split(".", 2)
-    if len(parts) == 3 and parts[1].isdigit():
-        return int(parts[1])
-    return None
-
-
-def _clean(raw: str) -> str:
-    return "".join(
-        ch for ch in raw.strip() if ch in string.printable and not ch.isspace()
-    )
+    """Return the realm id segment of a well-formed v2 key, unchecked."""
+    parts = _parse(raw_key.strip())
+    return int(parts[1]) if parts else None
 
 
 def authenticate(
@@ -84,15 +105,13 @@ def authenticate(
 ) -> AuthorizedApp | None:
     """Return the live key row for ``raw_key``, or None if it is not valid."""
     raw_key = raw_key.strip()
-    if not raw_key:
+    if not raw_key or not well_formed(raw_key):
         return None
     if "." not in raw_key:
         # Legacy v1 key: the whole string is the secret, any realm.
         hmacs = secrets.hmac_all(conn, "api_key_database_hmac", raw_key)
         return q.find_authorized_app(conn, hmacs, None)
-    parts = _clean(raw_key).split(".", 2)
-    if len(parts) != 3 or not parts[0] or not parts[1]:
-        return None
+    parts = _parse(raw_key)
     try:
         given = tolerant_b64decode(parts[2])
     except ValueError:
@@ -103,7 +122,7 @@ def authenticate(
     for key in secrets.keys(conn, "api_key_signature_hmac"):
         expected = tolerant_b64decode(hmac_sha512_b64url(key, body))
         matched |= hmac.compare_digest(expected, given)
-    if not matched or not parts[1].isdigit():
+    if not matched:
         return None
     hmacs = secrets.hmac_all(conn, "api_key_database_hmac", parts[0])
     return q.find_authorized_app(conn, hmacs, int(parts[1]))

@@ -1,3 +1,5 @@
+import dataclasses
+
 import falcon
 import falcon.testing
 import pytest
@@ -5,7 +7,7 @@ import pytest
 from api.common.binding import ANY, STRING, STRING_LIST, BindError, parse_object
 from api.device.app import create_app as device_app
 from db.ratelimit import MemoryRateLimiter
-from models.network import client_ip, ip_allowed
+from models.network import TrustedProxies, client_ip, ip_allowed
 from models.realms.apikeys import KeyType, create_api_key
 
 FIELDS = {"code": STRING, "accept": STRING_LIST, "padding": ANY}
@@ -40,9 +42,15 @@ class Protected:
         resp.media = {"realm": req.context.realm.id, "app": req.context.app.name}
 
 
+def one_hop(services):
+    """The services behind one trusted load balancer (protocol §10.2)."""
+    settings = services.settings.replace(trusted_proxies=TrustedProxies(hops=1))
+    return dataclasses.replace(services, settings=settings)
+
+
 @pytest.fixture
 def device_client(services):
-    app = device_app(services)
+    app = device_app(one_hop(services))
     app.add_route("/api/probe", Protected())
     return falcon.testing.TestClient(app)
 
@@ -129,7 +137,48 @@ def test_rate_limit_headers_and_429(services, keys):
     ],
 )
 def test_client_ip_vectors(remote, xff, expected):
+    # Protocol §12.11 describes the behaviour behind one trusted hop.
+    assert client_ip(remote, xff, TrustedProxies(hops=1)) == expected
+
+
+@pytest.mark.parametrize(
+    "remote,xff,expected",
+    [
+        ("1.1.1.1", "34.1.2.3, 231.5.4.3, 2.2.2.2", "1.1.1.1"),  # nobody trusted
+        ("1.1.1.1", "9.9.9.9", "1.1.1.1"),
+    ],
+)
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(remote, xff, expected):
     assert client_ip(remote, xff) == expected
+
+
+@pytest.mark.parametrize(
+    "remote,xff,expected",
+    [
+        ("10.0.0.5:41000", "6.6.6.6, 7.7.7.7", "7.7.7.7"),  # proxy appended 7.7.7.7
+        ("10.0.0.5", "6.6.6.6, 7.7.7.7, 10.0.0.9", "7.7.7.7"),  # two trusted hops
+        ("10.0.0.5", "10.0.0.7, 10.0.0.9", "10.0.0.7"),  # all trusted: leftmost
+        ("8.8.8.8", "7.7.7.7", "8.8.8.8"),  # the peer is not our proxy
+    ],
+)
+def test_forwarded_for_behind_trusted_proxy_networks(remote, xff, expected):
+    trusted = TrustedProxies.parse("10.0.0.0/24, 192.0.2.1")
+    assert client_ip(remote, xff, trusted) == expected
+
+
+def test_trusted_proxy_settings_are_validated():
+    from models.settings import Settings, SettingsError
+    from tests.support import make_env
+
+    ok = Settings.from_env(make_env(ENCV_TRUSTED_PROXY_HOPS="1"))
+    assert ok.trusted_proxies == TrustedProxies(hops=1)
+    assert not Settings.from_env(make_env()).trusted_proxies
+    for bad in (
+        {"ENCV_TRUSTED_PROXIES": "proxy.example"},
+        {"ENCV_TRUSTED_PROXIES": "10.0.0.1", "ENCV_TRUSTED_PROXY_HOPS": "1"},
+    ):
+        with pytest.raises(SettingsError, match="ENCV_TRUSTED_PROXIES"):
+            Settings.from_env(make_env(**bad))
 
 
 @pytest.mark.parametrize(
@@ -149,7 +198,7 @@ def test_firewall_vectors(cidrs, ip, allowed):
     assert ip_allowed(cidrs, ip) is allowed
 
 
-def test_api_fails_closed_when_the_shared_limiter_is_down(services, keys):
+def test_a_limiter_without_fallback_answers_503(services, keys):
     import redis as redislib
 
     from db.ratelimit import RedisRateLimiter
@@ -161,5 +210,65 @@ def test_api_fails_closed_when_the_shared_limiter_is_down(services, keys):
     resp = falcon.testing.TestClient(app).simulate_post(
         "/api/probe", headers={"X-API-Key": keys[KeyType.DEVICE]}
     )
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "2"
+    assert "127.0.0.1" not in resp.text
+
+
+@pytest.mark.parametrize("intruder", ["\x01", "\x7f", "\u00e9", " "])
+def test_keys_with_foreign_characters_get_a_401(device_client, keys, intruder):
+    key = keys[KeyType.DEVICE]
+    spoiled = key[:10] + intruder + key[10:]
+    resp = device_client.simulate_post("/api/probe", headers={"X-API-Key": spoiled})
+    assert resp.status_code == 401
+
+
+class Exploding:
+    def on_get(self, req, resp):
+        raise RuntimeError("password=hunter2 at db.internal:5432")
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html", "*/*"])
+def test_500_bodies_never_carry_exception_text_even_in_dev_mode(
+    services, accept, caplog
+):
+    settings = services.settings.replace(dev_mode=True)
+    app = device_app(dataclasses.replace(services, settings=settings))
+    app.add_route("/boom", Exploding())
+    resp = falcon.testing.TestClient(app).simulate_get(
+        "/boom", headers={"Accept": accept, "X-Request-Id": "rid-boom"}
+    )
     assert resp.status_code == 500
-    assert resp.text == "Internal Server Error"
+    assert "hunter2" not in resp.text and "RuntimeError" not in resp.text
+    logged = [r for r in caplog.records if "rid=rid-boom" in r.getMessage()]
+    assert logged and "hunter2" in logged[0].exc_text
+
+
+def test_without_a_trusted_proxy_the_header_cannot_open_the_firewall(
+    conn, services, keys
+):
+    conn.execute(
+        "UPDATE realms SET allowed_cidrs_apiserver = '{10.0.0.0/8}' WHERE id = 1"
+    )
+    app = device_app(services)  # default settings: no trusted proxy
+    app.add_route("/api/probe", Protected())
+    resp = falcon.testing.TestClient(app).simulate_post(
+        "/api/probe",
+        headers={
+            "X-API-Key": keys[KeyType.DEVICE],
+            "X-Forwarded-For": "10.1.2.3, 10.1.2.4",
+        },
+    )
+    assert resp.status_code == 401
+
+
+@pytest.mark.parametrize("given", ["a b", "x" * 65, "id\u00e9", "rid;drop"])
+def test_a_request_id_that_is_not_a_plain_token_is_replaced(device_client, given):
+    resp = device_client.simulate_get("/health", headers={"X-Request-Id": given})
+    assert resp.headers["X-Request-Id"] != given
+    assert len(resp.headers["X-Request-Id"]) == 32
+
+
+def test_a_plain_request_id_is_kept(device_client):
+    resp = device_client.simulate_get("/health", headers={"X-Request-Id": "abc-123"})
+    assert resp.headers["X-Request-Id"] == "abc-123"

@@ -6,6 +6,7 @@ import pytest
 from api.admin.app import create_app as admin_app
 from api.device.app import create_app as device_app
 from api.redirect.app import create_app as redirect_app
+from models.network import TrustedProxies
 from ui.app import create_app as ui_app
 
 FACTORIES = {
@@ -41,8 +42,21 @@ def test_json_surfaces_match_the_original_routing_errors(services, surface):
 def test_hsts_only_over_https(services):
     client = falcon.testing.TestClient(device_app(services))
     assert "Strict-Transport-Security" not in client.simulate_get("/health").headers
+    over_tls = client.simulate_get("/health", protocol="https")
+    assert over_tls.headers["Strict-Transport-Security"].startswith("max-age=3153")
+    # X-Forwarded-Proto from a client that is not a trusted proxy is ignored.
     resp = client.simulate_get("/health", headers={"X-Forwarded-Proto": "https"})
-    assert resp.headers["Strict-Transport-Security"].startswith("max-age=315360000")
+    assert "Strict-Transport-Security" not in resp.headers
+
+
+def test_forwarded_proto_counts_from_a_trusted_proxy(services):
+    trusted = TrustedProxies.parse("127.0.0.0/8")
+    settings = services.settings.replace(trusted_proxies=trusted)
+    app = device_app(dataclasses.replace(services, settings=settings))
+    resp = falcon.testing.TestClient(app).simulate_get(
+        "/health", headers={"X-Forwarded-Proto": "https"}
+    )
+    assert resp.headers["Strict-Transport-Security"].startswith("max-age=3153")
 
 
 def test_redirect_surface_uses_html_mode_headers(services):
@@ -59,8 +73,10 @@ def test_health_fails_when_the_database_is_down(services):
     resp = falcon.testing.TestClient(app).simulate_get(
         "/health", headers={"Accept": "application/json"}
     )
-    assert resp.status_code == 500
-    assert resp.json == {"error": "Internal Server Error"}
+    # design.md §5: a backing service down is 503 with Retry-After.
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "2"
+    assert resp.json["errorCode"] == "internal_server_error"
 
 
 def test_ui_sets_a_strict_csp(services):

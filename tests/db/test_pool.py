@@ -34,3 +34,22 @@ def test_unreachable_database_is_reported_as_unavailable():
     with pytest.raises(DatabaseUnavailable):
         with source.connection():
             pass
+
+
+def test_statement_timeout_and_checkout_timeout_fail_as_unavailable(template_db):
+    source = PoolSource(
+        template_db, max_size=1, checkout_timeout=0.3, statement_timeout=0.2
+    ).open()
+    try:
+        with pytest.raises(DatabaseUnavailable, match="statement timeout"):
+            with source.connection() as conn:
+                conn.execute("SELECT pg_sleep(5)")
+        with source.connection():
+            # The only connection is lent out: a second request gives up.
+            with pytest.raises(DatabaseUnavailable):
+                with source.connection():
+                    pass
+        with source.connection() as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        source.close()

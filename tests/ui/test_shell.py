@@ -54,7 +54,8 @@ def test_unmatched_route_is_404(browser):
 class TestProduction:
     @pytest.fixture
     def ui_env(self):
-        return {}
+        # Behind one trusted load balancer, whose X-Forwarded-Proto counts.
+        return {"ENCV_TRUSTED_PROXY_HOPS": "1"}
 
     def test_plain_http_is_redirected_to_https(self, browser):
         result = browser.get("/codes/issue?x=1")
@@ -69,3 +70,14 @@ class TestProduction:
         assert result.status_code == 200
         assert "max-age=315360000" in result.headers["Strict-Transport-Security"]
         assert result.cookies["verification-server-session"].secure
+
+    def test_pages_are_not_stored_by_caches(self, browser):
+        assert browser.get("/", protocol="https").headers["Cache-Control"] == "no-store"
+
+
+def test_cookies_are_secure_over_https_even_in_dev_mode(browser):
+    plain = browser.get("/")
+    assert not plain.cookies["verification-server-session"].secure
+    over_tls = browser.get("/", protocol="https")
+    assert over_tls.cookies["verification-server-session"].secure
+    assert over_tls.headers["Cache-Control"] == "no-store"

@@ -203,7 +203,7 @@ def test_batch_user_report_duplicate_is_an_item_409(make_api, conn, services):
     ]
 
 
-def test_status_lookup_failure_is_500_with_envelope(make_api):
+def test_status_lookup_with_the_database_down_is_503(make_api):
     from api.admin.status import CodeStatusResource
     from db.pool import DatabaseUnavailable
 
@@ -215,9 +215,11 @@ def test_status_lookup_failure_is_500_with_envelope(make_api):
     app = api.client.app
     app.add_route("/api/checkcodestatus", CodeStatusResource(DownSource()))
     resp = api.post("/api/checkcodestatus", {"uuid": "x"})
-    assert resp.status_code == 500
+    # design.md §5: a backing service down is 503 with Retry-After.
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "2"
     assert resp.json == {
-        "error": "failed to check otp code status, please try again",
+        "error": "service temporarily unavailable",
         "errorCode": "internal_server_error",
         "error_code": "internal_server_error",
     }

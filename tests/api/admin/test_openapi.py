@@ -92,7 +92,9 @@ def test_every_route_is_documented_and_every_documented_route_exists(make_api):
     assert routes == documented
 
 
-def _check(resp, path, method="post"):
+def _check(resp, path, status, method="post"):
+    """The answer has the expected status, and the document describes its body."""
+    assert resp.status_code == status, resp.text
     responses = SPEC["paths"][path][method]["responses"]
     spec = responses[str(resp.status_code)]
     schema = spec["content"]["application/json"]["schema"]
@@ -104,29 +106,33 @@ def test_admin_responses_match_the_document(make_api):
         allow_bulk_upload=True, allowed_test_types=2, allow_generated_sms=True
     )
     ok = api.post("/api/issue", {"testType": "confirmed"})
-    _check(ok, "/api/issue")
+    _check(ok, "/api/issue", 200)
     generated = api.post(
         "/api/issue",
         {"testType": "confirmed", "phone": "2068675309", "onlyGenerateSMS": True},
     )
-    _check(generated, "/api/issue")
-    _check(api.post("/api/issue", {"testType": "likely"}), "/api/issue")
+    _check(generated, "/api/issue", 200)
+    _check(api.post("/api/issue", {"testType": "likely"}), "/api/issue", 400)
     _check(
         api.post("/api/issue", {"testType": "confirmed", "uuid": ok.json["uuid"]}),
         "/api/issue",
+        409,
     )
-    for body in (
-        {"codes": [{"testType": "confirmed"}]},
-        {"codes": [{"testType": "confirmed"}, {"testType": "x"}]},
-        {"codes": [{"testType": "confirmed"}] * 11},
+    for body, status in (
+        ({"codes": [{"testType": "confirmed"}]}, 200),
+        ({"codes": [{"testType": "confirmed"}, {"testType": "x"}]}, 400),
+        ({"codes": [{"testType": "confirmed"}] * 11}, 400),
     ):
-        _check(api.post("/api/batch-issue", body), "/api/batch-issue")
+        _check(api.post("/api/batch-issue", body), "/api/batch-issue", status)
     _check(
         api.post("/api/checkcodestatus", {"uuid": ok.json["uuid"]}),
         "/api/checkcodestatus",
+        200,
     )
-    _check(api.post("/api/checkcodestatus", {"uuid": "x"}), "/api/checkcodestatus")
-    _check(api.post("/api/expirecode", {"uuid": ok.json["uuid"]}), "/api/expirecode")
+    _check(api.post("/api/checkcodestatus", {"uuid": "x"}), "/api/checkcodestatus", 404)
+    _check(
+        api.post("/api/expirecode", {"uuid": ok.json["uuid"]}), "/api/expirecode", 200
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,11 +147,11 @@ def test_stats_responses_match_the_document(make_api, path):
     api = make_api()
     api.post("/api/issue", {"testType": "confirmed", "externalIssuerID": "x"})
     resp = api.get(path.replace("{fmt}", "json"))
-    _check(resp, path, "get")
+    _check(resp, path, 200, "get")
 
 
 def test_per_object_stats_match_the_document(make_api):
     api = make_api()
     path = "/api/stats/realm/api-keys/{object_id}.{fmt}"
     resp = api.get(f"/api/stats/realm/api-keys/{api.app_id}.json")
-    _check(resp, path, "get")
+    _check(resp, path, 200, "get")

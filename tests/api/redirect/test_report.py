@@ -245,6 +245,7 @@ def test_report_routes_are_rate_limited_per_ip(conn, redis_client, redis_url, re
             REDIS_URL=redis_url,
             RATE_LIMIT_TYPE="redis",
             RATE_LIMIT_TOKENS="2",
+            ENCV_TRUSTED_PROXY_HOPS="1",
         )
     )
     services = build_services(

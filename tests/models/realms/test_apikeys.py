@@ -42,3 +42,22 @@ def test_disabled_key_is_rejected(conn, services):
         "UPDATE authorized_apps SET deleted_at = now() WHERE id = %s", (app_id,)
     )
     assert authenticate(conn, services.secrets, plaintext) is None
+
+
+def test_keys_with_characters_outside_the_alphabet_are_refused_not_cleaned(
+    conn, services
+):
+    secrets = services.secrets
+    plaintext, _ = create_api_key(
+        conn, secrets, realm_id=1, name="k4", key_type=KeyType.DEVICE
+    )
+    assert authenticate(conn, secrets, plaintext) is not None
+    middle = len(plaintext) // 2
+    for intruder in ("\x00", "\x01", "\x7f", " ", "\u00e9", "\u200b", "\ufeff"):
+        spoiled = plaintext[:middle] + intruder + plaintext[middle:]
+        assert authenticate(conn, secrets, spoiled) is None, repr(intruder)
+        assert authenticate(conn, secrets, plaintext + intruder + "x") is None
+    # A realm id in non-ASCII digits is not a realm id.
+    random_part, _, signature = plaintext.split(".")
+    assert realm_hint(f"{random_part}.\u0661.{signature}") is None
+    assert authenticate(conn, secrets, f"{random_part}.{'1' * 5000}.x") is None

@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from models.network import client_ip
+from models.network import TrustedProxies, client_ip
 from models.redirect.rules import (
     App,
     AppStoreData,
@@ -72,7 +72,9 @@ def test_user_agent_classification_matches_vectors(case):
 
 @pytest.mark.parametrize("case", vectors("client_ip"))
 def test_client_ip_matches_vectors(case):
-    got = client_ip(case["remote_addr"], case["x_forwarded_for"])
+    # The vectors describe the original behind one trusted load balancer.
+    one_hop = TrustedProxies(hops=1)
+    got = client_ip(case["remote_addr"], case["x_forwarded_for"], one_hop)
     assert got == case["expected_client_ip"]
 
 

@@ -117,10 +117,10 @@ class FallbackLimiter:
         self._health = health
         self._what = what
 
-    def take(self, *args):
+    def take(self, *args, **kwargs):
         """Take from Redis, or from the fallback while Redis is down."""
         return self._health.call(
             self._what,
-            lambda: self._primary.take(*args),
-            lambda: self._fallback.take(*args),
+            lambda: self._primary.take(*args, **kwargs),
+            lambda: self._fallback.take(*args, **kwargs),
         )

@@ -24,8 +24,13 @@ from db.ratelimit import Decision
 class QuotaStore(Protocol):
     """Take one unit of a named daily quota."""
 
-    def take(self, key: str, limit: int, window: float) -> Decision:
-        """Consume one unit of ``key`` whose size is ``limit`` per ``window``."""
+    def take(self, key: str, limit: int, window: float, conn=None) -> Decision:
+        """Consume one unit of ``key`` whose size is ``limit`` per ``window``.
+
+        ``conn`` is the caller's database connection, for stores that use
+        the database: a request must not hold one pooled connection while
+        waiting for a second (threaded workers would starve the pool).
+        """
         ...
 
 
@@ -57,7 +62,7 @@ class RedisQuotaStore:
         self._prefix = prefix
         self._clock = clock
 
-    def take(self, key: str, limit: int, window: float) -> Decision:
+    def take(self, key: str, limit: int, window: float, conn=None) -> Decision:
         """Consume one unit in Redis; raise BackendUnavailable on errors."""
         try:
             used, ttl_ms = self._script(
@@ -82,7 +87,7 @@ class MemoryQuotaStore:
         self._windows: dict[str, tuple[float, int]] = {}
         self._lock = threading.Lock()
 
-    def take(self, key: str, limit: int, window: float) -> Decision:
+    def take(self, key: str, limit: int, window: float, conn=None) -> Decision:
         """Consume one unit of the in-process window of ``key``."""
         now = self._clock()
         with self._lock:
@@ -118,12 +123,17 @@ class PostgresQuotaStore:
     def __init__(self, db: ConnectionSource):
         self._db = db
 
-    def take(self, key: str, limit: int, window: float) -> Decision:
-        """Consume one unit in one statement (its own transaction)."""
-        with self._db.connection() as conn:
+    def take(self, key: str, limit: int, window: float, conn=None) -> Decision:
+        """Consume one unit in one statement, on ``conn`` when one is lent."""
+        if conn is not None:
             used, reset = conn.execute(
                 _PG_TAKE, {"key": key, "window": window}
             ).fetchone()
+        else:
+            with self._db.connection() as own:
+                used, reset = own.execute(
+                    _PG_TAKE, {"key": key, "window": window}
+                ).fetchone()
         return Decision(
             allowed=used <= limit,
             limit=limit,

@@ -58,9 +58,11 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2):
-    """Run ``app_spec`` under gunicorn on a free port; yield its base URL."""
-    port = free_port()
+def gunicorn(
+    app_spec: str, env: dict[str, str], workers: int = 2, port: int | None = None
+):
+    """Run ``app_spec`` under gunicorn on ``port`` (or a free one); yield its URL."""
+    port = port or free_port()
     full_env = {**os.environ, **env}
     # A file, not a pipe: nobody reads gunicorn's log while it runs, and a
     # full pipe would block every worker at its next log line.

@@ -126,7 +126,7 @@ class IssueService:
         now = self._svc.clock.now()
         with self._svc.db.connection() as conn:
             plan = self._plan(conn, realm, issuer, request, now, auto_label=True)
-            decision = self._quota.take(realm)
+            decision = self._quota.take(realm, conn)
             item = _Item(plan)
             if plan.phone:
                 self._deliver(conn, realm, issuer, [item], now)
@@ -185,7 +185,7 @@ class IssueService:
                 # this batch is a conflict, as if the earlier one were stored.
                 if plan.canonical_uuid and plan.canonical_uuid in seen:
                     raise uuid_conflict(plan.uuid)
-                self._quota.take(realm)
+                self._quota.take(realm, conn)
                 if plan.canonical_uuid:
                     seen.add(plan.canonical_uuid)
                 staged.append(_Item(plan))

@@ -51,8 +51,8 @@ class RealmQuota:
         self._hmac_key = hmac_key
         self._enforce = enforce
 
-    def take(self, realm: Realm) -> Decision | None:
-        """Consume one unit; None when the realm has no quota.
+    def take(self, realm: Realm, conn=None) -> Decision | None:
+        """Consume one unit (on ``conn`` if the store is SQL); None without quota.
 
         Raises QuotaExceeded when the bucket is empty and quotas are
         enforced, and a 500 when the store cannot be reached.
@@ -64,7 +64,10 @@ class RealmQuota:
         )
         try:
             decision = self._store.take(
-                quota_key(self._hmac_key, realm.id), limit, QUOTA_WINDOW_SECONDS
+                quota_key(self._hmac_key, realm.id),
+                limit,
+                QUOTA_WINDOW_SECONDS,
+                conn=conn,
             )
         except DatabaseUnavailable:
             raise  # an outage: 503, try again (Redis outages fall back instead)

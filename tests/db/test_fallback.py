@@ -167,7 +167,7 @@ def test_a_quota_store_outage_is_unavailable_not_an_internal_error(conn):
     from models.codes.quota import RealmQuota
 
     class Down:
-        def take(self, key, limit, window):
+        def take(self, key, limit, window, conn=None):
             raise DatabaseUnavailable("connection refused")
 
     conn.execute(

@@ -21,7 +21,7 @@ from models.services import build_services
 from models.settings import Settings
 from tests.fakes.smtp import SmtpSink
 from tests.issuing import add_sms_config
-from tests.support import TEST_KEK, gunicorn, make_env
+from tests.support import TEST_KEK, free_port, gunicorn, make_env
 from tests.ui.browser import ARGS, CHROMIUM, LOCKOUT_SECONDS
 from tests.ui.client import UiClient
 
@@ -134,8 +134,10 @@ def stack_env(demo_db, fake_sms):
 
 @pytest.fixture
 def server(stack_env):
-    """Base URL of the UI under gunicorn."""
-    with gunicorn("ui.app:get_app()", stack_env, workers=2) as base:
+    """Base URL of the UI under gunicorn; mail links point at it."""
+    port = free_port()
+    env = {**stack_env, "SERVER_ENDPOINT": f"http://127.0.0.1:{port}"}
+    with gunicorn("ui.app:get_app()", env, workers=2, port=port) as base:
         yield base
 
 

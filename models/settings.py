@@ -8,111 +8,21 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import re
-import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from models.envparse import (  # noqa: F401 - re-exported for callers
+    Env,
+    Secret,
+    SettingsError,
+    parse_duration,
+    realm_ids,
+    server_endpoint,
+)
 from models.network import TrustedProxies
 from models.redirect.rules import parse_host_regions
-
-
-class SettingsError(ValueError):
-    """Raised when the environment does not describe a valid configuration."""
-
-
-@dataclass(frozen=True)
-class Secret:
-    """A secret value whose ``repr`` and ``str`` never reveal it."""
-
-    value: str = field(repr=False)
-
-    def __repr__(self) -> str:
-        return "Secret('***')" if self.value else "Secret('')"
-
-    __str__ = __repr__
-
-    def __bool__(self) -> bool:
-        return bool(self.value)
-
-
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(text: str) -> float:
-    """Parse a Go-style duration (``15m``, ``1h30m``, ``336h``) or plain seconds."""
-    text = text.strip()
-    if re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return float(text)
-    negative = text.startswith("-")
-    body = text[1:] if negative else text
-    pos, total = 0, 0.0
-    for match in _DURATION_PART.finditer(body):
-        if match.start() != pos:
-            break
-        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-        pos = match.end()
-    if pos != len(body) or not body:
-        raise SettingsError(f"invalid duration {text!r} (use e.g. 90s, 15m, 24h)")
-    return -total if negative else total
-
-
-class _Env:
-    """Typed accessors over an environment mapping that collect errors."""
-
-    def __init__(self, env: Mapping[str, str]):
-        self.env = env
-        self.errors: list[str] = []
-
-    def str(self, name: str, default: str = "") -> str:
-        return self.env.get(name, default).strip() or default
-
-    def opt(self, name: str) -> str | None:
-        value = self.env.get(name, "").strip()
-        return value or None
-
-    def int(
-        self, name: str, default: int, lo: int | None = None, hi: int | None = None
-    ) -> int:
-        raw = self.env.get(name, "").strip()
-        if not raw:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            self.errors.append(f"{name}: {raw!r} is not an integer")
-            return default
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            self.errors.append(f"{name}: {value} is outside [{lo}, {hi}]")
-        return value
-
-    def bool(self, name: str, default: bool) -> bool:
-        raw = self.env.get(name, "").strip().lower()
-        if not raw:
-            return default
-        if raw in {"1", "true", "yes", "on"}:
-            return True
-        if raw in {"0", "false", "no", "off"}:
-            return False
-        self.errors.append(f"{name}: {raw!r} is not a boolean")
-        return default
-
-    def seconds(self, name: str, default: str, lo: float | None = 0) -> float:
-        raw = self.env.get(name, "").strip() or default
-        try:
-            value = parse_duration(raw)
-        except SettingsError as ex:
-            self.errors.append(f"{name}: {ex}")
-            return parse_duration(default)
-        if lo is not None and value < lo:
-            self.errors.append(f"{name}: must not be below {lo} seconds")
-        return value
-
-    def secret(self, name: str) -> Secret:
-        return Secret(self.env.get(name, "").strip())
 
 
 @dataclass(frozen=True)
@@ -267,10 +177,10 @@ class Settings:
         ``surface`` names the process being started ("server", ...) so that
         settings only that surface needs are checked too.
         """
-        e = _Env(env)
+        e = Env(env)
         dev_mode = e.bool("DEV_MODE", False)
         port_base = e.int("ENCV_PORT_BASE", 8080, 1, 65531)
-        server_endpoint = _server_endpoint(e, surface, dev_mode, port_base)
+        endpoint = server_endpoint(e, surface, dev_mode, port_base)
         data_dir = Path(e.str("ENCV_DATA_DIR", ".encv")).expanduser().absolute()
         redis_url = e.secret("REDIS_URL")
         kek = e.secret("ENCV_KEK")
@@ -377,7 +287,7 @@ class Settings:
                 session_duration=e.seconds("SESSION_DURATION", "20h", lo=60),
                 session_idle_timeout=e.seconds("SESSION_IDLE_TIMEOUT", "20m", lo=60),
                 cookie_domain=e.str("COOKIE_DOMAIN", ""),
-                server_endpoint=server_endpoint,
+                server_endpoint=endpoint,
                 system_notice=e.str("SYSTEM_NOTICE", ""),
                 firebase_jwks_url=e.str("ENCV_FIREBASE_JWKS_URL", ""),
                 firebase_issuer=e.str("ENCV_FIREBASE_ISSUER", ""),
@@ -407,7 +317,7 @@ class Settings:
                 e2e_redirect_url=e.str("ENCV_E2E_REDIRECT_URL", ""),
                 e2e_redirect_host=e.str("ENCV_E2E_REDIRECT_HOST", ""),
                 min_realms_for_system_stats=e.int("MIN_REALMS_FOR_SYSTEM_STATS", 2, 2),
-                exclude_from_system_stats=_realm_ids(e, "EXCLUDE_FROM_SYSTEM_STATS"),
+                exclude_from_system_stats=realm_ids(e, "EXCLUDE_FROM_SYSTEM_STATS"),
                 build_id=e.str("BUILD_ID", ""),
                 build_tag=e.str("BUILD_TAG", ""),
             ),
@@ -432,48 +342,6 @@ class Settings:
     def replace(self, **changes) -> Settings:
         """Return a copy with top-level fields replaced (tests, wiring)."""
         return dataclasses.replace(self, **changes)
-
-
-def _realm_ids(e: _Env, name: str) -> tuple[int, ...]:
-    parts = [p.strip() for p in e.str(name, "").split(",") if p.strip()]
-    if not all(p.isdigit() for p in parts):
-        e.errors.append(f"{name}: must be a comma-separated list of realm ids")
-        return ()
-    return tuple(int(p) for p in parts)
-
-
-def _server_endpoint(e: _Env, surface: str, dev_mode: bool, port_base: int) -> str:
-    """Return the public base URL of the server surface (links in mails).
-
-    Mail links must never be built from a request's Host header (anyone can
-    send one), so the server refuses to start without it outside dev mode;
-    dev mode falls back to the local default port.
-    """
-    raw = e.str("SERVER_ENDPOINT", "")
-    if not raw:
-        if dev_mode:
-            return f"http://127.0.0.1:{port_base}"
-        if surface == "server":
-            e.errors.append(
-                "SERVER_ENDPOINT: required for the server surface outside dev mode"
-                " (the public base URL used in account e-mail links, e.g."
-                " https://verify.example.com)"
-            )
-        return ""
-    parts = urllib.parse.urlsplit(raw)
-    if (
-        parts.scheme not in {"http", "https"}
-        or not parts.hostname
-        or parts.query
-        or parts.fragment
-        or any(ch in raw for ch in "\r\n\t ")
-    ):
-        e.errors.append(
-            f"SERVER_ENDPOINT: {raw!r} is not an http(s) base URL such as"
-            " https://verify.example.com"
-        )
-        return ""
-    return raw.rstrip("/")
 
 
 def _check_cleanup(cfg: CleanupSettings, errors: list[str]) -> None:

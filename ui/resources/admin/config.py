@@ -16,91 +16,94 @@ from ui.resources.admin.common import actor, form
 from ui.web import redirect
 
 
-@falcon.before(system_admin)
-class SmsConfig:
-    """``GET|POST /admin/sms``."""
+class _ConfigPage:
+    """One system config: show it, save it (a blank key field deletes it)."""
+
+    path = template = title = noun = ""
 
     def __init__(self, pages, db, envelope):
         self._pages, self._db, self._envelope = pages, db, envelope
 
+    def load(self, conn):
+        """Return the stored config (or None)."""
+        raise NotImplementedError
+
+    def save(self, conn, req, values: dict) -> None:
+        """Validate and store ``values`` (raise DomainError on bad input)."""
+        raise NotImplementedError
+
     def on_get(self, req, resp):
-        """Show the system Twilio account and the sender numbers."""
+        """Show the stored config."""
         self._render(req, resp)
 
     def _render(self, req, resp, status=200, values=None):
         with self._db.connection() as conn:
-            config = system_sms.load(conn)
+            config = self.load(conn)
         self._pages.render(
             req,
             resp,
-            "admin/sms.mako",
+            self.template,
             status=status,
-            title="System SMS",
+            title=self.title,
             config=config,
             values=values or {},
         )
 
     def on_post(self, req, resp):
-        """Save (or, with a blank SID, delete) the system SMS config."""
+        """Save (or delete) the config; answer the form again on bad input."""
         values, session = form(req), req.context.session
         try:
-            numbers = system_sms.parse_numbers(values)
             with self._db.connection() as conn:
-                system_sms.save(
-                    conn,
-                    self._envelope,
-                    account_sid=values.get("twilio_account_sid", ""),
-                    auth_token=values.get("twilio_auth_token", ""),
-                    numbers=numbers,
-                    actor=actor(req),
-                )
+                self.save(conn, req, values)
         except DomainError as ex:
             session.flash("error", ex.message)
             return self._render(req, resp, status=422, values=values)
-        session.flash("alert", "Successfully updated system SMS config")
-        raise redirect("/admin/sms")
+        session.flash("alert", f"Successfully updated {self.noun}")
+        raise redirect(self.path)
 
 
 @falcon.before(system_admin)
-class EmailConfig:
-    """``GET|POST /admin/email``."""
+class SmsConfig(_ConfigPage):
+    """``GET|POST /admin/sms``: the system Twilio account and sender numbers."""
 
-    def __init__(self, pages, db, envelope):
-        self._pages, self._db, self._envelope = pages, db, envelope
+    path, template, title = "/admin/sms", "admin/sms.mako", "System SMS"
+    noun = "system SMS config"
 
-    def on_get(self, req, resp):
-        """Show the system SMTP config."""
-        self._render(req, resp)
+    def load(self, conn):
+        """Return the system SMS config."""
+        return system_sms.load(conn)
 
-    def _render(self, req, resp, status=200, values=None):
-        with self._db.connection() as conn:
-            config = system_email.load(conn)
-        self._pages.render(
-            req,
-            resp,
-            "admin/email.mako",
-            status=status,
-            title="System email",
-            config=config,
-            values=values or {},
+    def save(self, conn, req, values):
+        """Store the account (a blank SID deletes it) and its numbers."""
+        system_sms.save(
+            conn,
+            self._envelope,
+            account_sid=values.get("twilio_account_sid", ""),
+            auth_token=values.get("twilio_auth_token", ""),
+            numbers=system_sms.parse_numbers(values),
+            actor=actor(req),
         )
 
-    def on_post(self, req, resp):
-        """Save (or, blank, delete) the system SMTP config."""
-        values, session = form(req), req.context.session
-        try:
-            with self._db.connection() as conn:
-                system_email.save(
-                    conn,
-                    self._envelope,
-                    account=values.get("smtp_account", ""),
-                    password=values.get("smtp_password", ""),
-                    host=values.get("smtp_host", ""),
-                    port=values.get("smtp_port", ""),
-                    actor=actor(req),
-                )
-        except DomainError as ex:
-            session.flash("error", ex.message)
-            return self._render(req, resp, status=422, values=values)
-        session.flash("alert", "Successfully updated system email config")
-        raise redirect("/admin/email")
+
+@falcon.before(system_admin)
+class EmailConfig(_ConfigPage):
+    """``GET|POST /admin/email``: the system SMTP config."""
+
+    path, template, title = "/admin/email", "admin/email.mako", "System email"
+    noun = "system email config"
+
+    def load(self, conn):
+        """Return the system SMTP config."""
+        return system_email.load(conn)
+
+    def save(self, conn, req, values):
+        """Store the SMTP account (blank deletes it)."""
+        system_email.save(
+            conn,
+            self._envelope,
+            account=values.get("smtp_account", ""),
+            password=values.get("smtp_password", ""),
+            host=values.get("smtp_host", ""),
+            port=values.get("smtp_port", ""),
+            actor=actor(req),
+        )

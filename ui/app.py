@@ -7,7 +7,7 @@ import os
 
 import falcon
 
-from api.common.health import HealthResource
+from api.common import health
 from api.common.metrics import RequestMetrics, pool_stats_of
 from api.common.middleware import (
     ClientAddress,
@@ -142,10 +142,7 @@ def create_app(services: Services, outbox: MailOutbox | None = None) -> falcon.A
     verifier = _firebase(services)
     provider = settings.ui.auth_provider
 
-    app.add_route(
-        "/health",
-        HealthResource(db, settings.maintenance_mode, services.redis),
-    )
+    health.install(app, db, settings.maintenance_mode)
     app.add_route(
         "/webhooks/{realm_id:int(min=0)}/twilio",
         webhooks.TwilioWebhook(db, services.envelope, clock),

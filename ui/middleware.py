@@ -39,7 +39,7 @@ class HttpsRedirect:
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Redirect with 301 keeping path and query."""
         # /health stays reachable for plain-HTTP load balancer probes.
-        if self.dev_mode or req.path == "/health":
+        if self.dev_mode or req.path.startswith("/health"):
             return
         if req.scheme == "https" or req.get_header("X-Forwarded-Proto") == "https":
             return

@@ -7,8 +7,7 @@ import os
 
 import falcon
 
-from api.common import errors, jsonio
-from api.common.health import HealthResource
+from api.common import errors, health, jsonio
 from api.common.metrics import RequestMetrics, pool_stats_of
 from api.common.middleware import (
     ClientAddress,
@@ -40,10 +39,7 @@ def base_app(
     app.req_options.strip_url_path_trailing_slash = False
     jsonio.install(app)
     errors.install(app, dev_mode=settings.dev_mode)
-    app.add_route(
-        "/health",
-        HealthResource(services.db, settings.maintenance_mode, services.redis),
-    )
+    health.install(app, services.db, settings.maintenance_mode)
     return app
 
 

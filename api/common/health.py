@@ -1,4 +1,11 @@
-"""``GET /health`` (protocol §1.8), plus dependency checks."""
+"""Health endpoints: ``/health`` (protocol §1.8), readiness and liveness.
+
+- ``/health`` and ``/health/ready`` (readiness): the database answers, so the
+  worker can serve; a load balancer or Kubernetes stops sending traffic
+  while it does not.
+- ``/health/live`` (liveness): the worker process answers at all. It checks
+  no dependency, so a database outage never gets healthy workers restarted.
+"""
 
 from __future__ import annotations
 
@@ -39,3 +46,19 @@ class HealthResource:
             unavailable(req, resp)
             return
         resp.media = {"maintenance_mode": self._maintenance, "status": "ok"}
+
+
+class LiveResource:
+    """``GET /health/live``: the process answers (no dependency is checked)."""
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Answer 200 while this worker can run a request at all."""
+        resp.media = {"status": "ok"}
+
+
+def install(app: falcon.App, db: ConnectionSource, maintenance_mode: bool) -> None:
+    """Add ``/health``, ``/health/ready`` and ``/health/live`` to ``app``."""
+    ready = HealthResource(db, maintenance_mode)
+    app.add_route("/health", ready)
+    app.add_route("/health/ready", ready)
+    app.add_route("/health/live", LiveResource())

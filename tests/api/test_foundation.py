@@ -79,6 +79,27 @@ def test_health_fails_when_the_database_is_down(services):
     assert resp.json["errorCode"] == "internal_server_error"
 
 
+@pytest.mark.parametrize("surface", sorted(FACTORIES))
+def test_every_surface_has_readiness_and_liveness(services, surface):
+    client = falcon.testing.TestClient(FACTORIES[surface](services))
+    for path in ("/health/ready", "/health/live"):
+        resp = client.simulate_get(path)
+        assert (resp.status_code, resp.json["status"]) == (200, "ok"), path
+
+
+def test_readiness_follows_the_database_and_liveness_does_not(services):
+    class DownSource:
+        def connection(self):
+            raise RuntimeError("down")
+
+    app = device_app(dataclasses.replace(services, db=DownSource()))
+    client = falcon.testing.TestClient(app)
+    json = {"Accept": "application/json"}
+    assert client.simulate_get("/health/ready", headers=json).status_code == 503
+    live = client.simulate_get("/health/live", headers=json)
+    assert (live.status_code, live.json) == (200, {"status": "ok"})
+
+
 def test_ui_sets_a_strict_csp(services):
     # Outside dev mode plain HTTP is redirected to HTTPS (ui-and-data §2.3).
     resp = falcon.testing.TestClient(ui_app(services)).simulate_get(

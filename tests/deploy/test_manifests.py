@@ -78,8 +78,14 @@ def test_deployments_probe_health_limit_resources_and_run_hardened(name):
     pod = deployment["spec"]["template"]["spec"]
     [container] = pod["containers"]
     assert container["args"] == ["serve", name]
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["path"] == "/health", probe
+    # Readiness follows the database; liveness only the process, so an
+    # outage takes pods out of the Service without restarting them.
+    for probe, path in (
+        ("startupProbe", "/health/ready"),
+        ("readinessProbe", "/health/ready"),
+        ("livenessProbe", "/health/live"),
+    ):
+        assert container[probe]["httpGet"]["path"] == path, probe
         assert container[probe]["httpGet"]["port"] == "http"
     assert {p["name"]: p["containerPort"] for p in container["ports"]} == {"http": 8080}
     for bound in ("requests", "limits"):

@@ -211,6 +211,10 @@ class Cluster:
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "RATE_LIMIT_TYPE": "redis",
+            # HAProxy (loopback, then the bridge gateway) and the test client
+            # on the gateway are the trusted proxies: the client is the first
+            # address of X-Forwarded-For that is not theirs.
+            "ENCV_TRUSTED_PROXIES": f"{GATEWAY},127.0.0.0/8",
             "ENCV_LOG_LEVEL": "WARNING",
             **extra,
         }

@@ -326,24 +326,6 @@ def may_sign_in_alone(conn: psycopg.Connection, user_id: int) -> bool:
     return bool(pk_q.passkey_signin_realms(conn, user_id))
 
 
-def set_realm_passkey_signin(
-    conn: psycopg.Connection, *, realm_id: int, actor: audit.Actor, allowed: bool
-) -> None:
-    """Turn a realm's passkey-only sign-in on or off; audited when it changes."""
-    with conn.transaction():
-        was = pk_q.set_passkey_signin(conn, realm_id, allowed)
-        if was is not None and was != allowed:
-            audit.record(
-                conn,
-                realm_id=realm_id,
-                actor=actor,
-                action="updated realm",
-                target_id=f"realms:{realm_id}",
-                target_display="passkey sign-in",
-                diff=f"allow_passkey_signin: {was} -> {allowed}",
-            )
-
-
 def relying_party(ui) -> RelyingParty:
     """Return the relying party of the server surface's settings."""
     return RelyingParty(rp_id=ui.webauthn_rp_id, origin=ui.webauthn_origin)

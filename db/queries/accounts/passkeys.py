@@ -127,16 +127,3 @@ def passkey_signin_realms(conn: psycopg.Connection, user_id: int) -> list[int]:
         {"uid": user_id},
     ).fetchall()
     return [row[0] for row in rows]
-
-
-def set_passkey_signin(
-    conn: psycopg.Connection, realm_id: int, allowed: bool
-) -> bool | None:
-    """Set a realm's passkey-only switch; return the previous value."""
-    row = conn.execute(
-        "UPDATE realms r SET allow_passkey_signin = %(on)s, updated_at = now()"
-        " FROM (SELECT allow_passkey_signin AS was FROM realms WHERE id = %(id)s"
-        " FOR UPDATE) old WHERE r.id = %(id)s RETURNING old.was",
-        {"id": realm_id, "on": allowed},
-    ).fetchone()
-    return row[0] if row else None

@@ -18,7 +18,7 @@
           </dd>
           <dt class="col-sm-4">${t('account.mfa-enabled')}</dt>
           <dd class="col-sm-8">
-            <span class="badge ${'text-bg-success' if factors else 'text-bg-secondary'}">${'✓' if factors else '✗'}</span>
+            <span class="badge ${'text-bg-success' if factors or passkeys else 'text-bg-secondary'}">${'✓' if factors or passkeys else '✗'}</span>
             <a href="/login/register-phone" class="ms-2">${t('account.manage-mfa')}</a>
           </dd>
           <dt class="col-sm-4">${t('account.password-changed')}</dt>

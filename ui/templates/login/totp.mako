@@ -3,7 +3,7 @@
 <div class="card-body">
   <div class="text-center mb-4">
     <i class="bi bi-shield-lock display-6 text-primary" aria-hidden="true"></i>
-    <h1 class="h4 mt-2 mb-0">${t('mfa.verify-title')}</h1>
+    <h1 class="h4 mt-2 mb-0">${t('mfa.verify-title') if totp else 'Confirm with your passkey'}</h1>
   </div>
 % if totp:
   <form method="post" action="/session" id="totp-form">

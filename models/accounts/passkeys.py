@@ -310,15 +310,30 @@ def rename(conn: psycopg.Connection, user_id: int, passkey_id: int, name: str) -
 
 
 def remove(
-    conn: psycopg.Connection, *, user: User, actor: audit.Actor, passkey_id: int
-) -> bool:
-    """Remove one of ``user``'s passkeys (by them or an admin); audited."""
+    conn: psycopg.Connection,
+    *,
+    user_id: int,
+    actor: audit.Actor,
+    passkey_id: int,
+    realm_id: int = SYSTEM_REALM,
+) -> str | None:
+    """Remove one of a user's passkeys (by them, or a realm admin for a lost one).
+
+    Audited in ``realm_id`` (the admin's realm); returns the passkey's name,
+    None when the user has no such passkey.
+    """
     with conn.transaction():
-        name = pk_q.delete_passkey(conn, user.id, passkey_id)
-        if name is None:
-            return False
-        _audit(conn, actor, "removed passkey", user, name)
-    return True
+        name = pk_q.delete_passkey(conn, user_id, passkey_id)
+        if name is not None:
+            audit.record(
+                conn,
+                realm_id=realm_id,
+                actor=actor,
+                action="removed passkey",
+                target_id=f"users:{user_id}",
+                target_display=name,
+            )
+    return name
 
 
 def may_sign_in_alone(conn: psycopg.Connection, user_id: int) -> bool:

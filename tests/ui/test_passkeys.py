@@ -9,6 +9,7 @@ import pytest
 from models.accounts import passkeys
 from models.settings import Settings
 from tests.support import make_env
+from tests.ui.client import UiClient
 from tests.ui.webauthn_helpers import SoftAuthenticator
 
 ORIGIN = "https://verify.example.com"
@@ -216,7 +217,7 @@ def test_removed_passkey_no_longer_signs_in(browser, demo, conn, enrolled):
     (key,) = passkeys.list_passkeys(conn, uid)
     removed = browser.form(f"/account/passkeys/{key.id}", {"_method": "DELETE"})
     assert removed.status_code == 303
-    assert "Passkey removed." in browser.follow(removed).text
+    assert "Passkey removed: Laptop." in browser.follow(removed).text
     assert page.status_code == 200 and passkeys.list_passkeys(conn, uid) == []
     assert _audits(conn, "removed passkey") == 1
     browser.get("/signout")
@@ -239,6 +240,45 @@ def test_someone_elses_passkey_cannot_be_removed(browser, demo, conn, enrolled):
     refused = browser.form(f"/account/passkeys/{key.id}", {"_method": "DELETE"})
     assert "No such passkey." in browser.follow(refused).text
     assert len(passkeys.list_passkeys(conn, uid)) == 1
+
+
+def test_realm_admin_removes_a_members_lost_passkey(signed_in, app, demo, conn):
+    # The system admin, also a member of the demo realm, has a passkey.
+    member = UiClient(app)
+    member.sign_in(demo.system_admin["email"], demo.system_admin["password"])
+    member.get("/account")
+    options = member.json("/account/passkeys/options", {}).json
+    credential = SoftAuthenticator(ORIGIN, RP_ID).create(options)
+    member.form(
+        "/account/passkeys", {"name": "Lost", "credential": json.dumps(credential)}
+    )
+    member_id = _user_id(conn, demo.system_admin["email"])
+    (key,) = passkeys.list_passkeys(conn, member_id)
+    signed_in.get("/realm/users")
+    outsider = signed_in.form(
+        f"/realm/users/{member_id}/passkeys/{key.id}", {"_method": "DELETE"}
+    )
+    # Not (yet) a member of the admin's realm: not theirs to touch.
+    assert outsider.status_code == 401
+    assert len(passkeys.list_passkeys(conn, member_id)) == 1
+    conn.execute(
+        "INSERT INTO memberships (realm_id, user_id, permissions) VALUES (%s, %s, 0)"
+        " ON CONFLICT DO NOTHING",
+        (demo.realm_id, member_id),
+    )
+    shown = signed_in.get(f"/realm/users/{member_id}")
+    assert shown.status_code == 200 and "Lost" in shown.text
+    removed = signed_in.form(
+        f"/realm/users/{member_id}/passkeys/{key.id}", {"_method": "DELETE"}
+    )
+    assert removed.status_code == 303
+    assert "Passkey removed: Lost." in signed_in.follow(removed).text
+    assert passkeys.list_passkeys(conn, member_id) == []
+    row = conn.execute(
+        "SELECT realm_id, target_display FROM audit_entries"
+        " WHERE action = 'removed passkey'"
+    ).fetchone()
+    assert row == (demo.realm_id, "Lost")
 
 
 def test_relying_party_from_endpoint_or_explicit_settings():

@@ -81,7 +81,7 @@ def test_register_sign_in_alone_and_as_second_factor_then_remove(
     # Removed: the authenticator still offers it, the server refuses it.
     page.goto(base + "/account")
     page.click("#passkey-list button:has-text('Remove')")
-    expect(page.locator("text=Passkey removed.")).to_be_visible()
+    expect(page.locator("text=Passkey removed: Virtual key.")).to_be_visible()
     page.goto(base + "/signout")
     page.click("#passkey-signin")
     expect(page.locator("text=Sign-in failed")).to_be_visible()

@@ -12,8 +12,9 @@ import falcon
 
 from api.common.middleware import form_value
 from models import audit
-from models.accounts import passkeys
-from ui.guards import signed_in
+from models.accounts import members, passkeys
+from models.accounts.rbac import Permission
+from ui.guards import requires, signed_in
 from ui.resources.mfa import REAUTH
 from ui.resources.signin import PASSKEY_CHALLENGE, PENDING_SECONDS
 from ui.web import redirect
@@ -109,13 +110,41 @@ class AccountPasskeys:
         ctx = req.context
         with self._db.connection() as conn:
             removed = passkeys.remove(
-                conn, user=ctx.user, actor=_actor(ctx.user), passkey_id=passkey_id
+                conn, user_id=ctx.user.id, actor=_actor(ctx.user), passkey_id=passkey_id
             )
-        ctx.session.flash(
-            "alert" if removed else "error",
-            "Passkey removed." if removed else "No such passkey.",
-        )
+        _removed_flash(ctx.session, removed)
         raise redirect("/account")
+
+
+def _removed_flash(session, name: str | None) -> None:
+    session.flash(
+        "alert" if name else "error",
+        f"Passkey removed: {name}." if name else "No such passkey.",
+    )
+
+
+class MemberPasskeys:
+    """``/realm/users/{id}/passkeys/{pk}``: a realm admin removes a lost passkey."""
+
+    def __init__(self, db):
+        self._db = db
+
+    @requires(Permission.USER_WRITE)
+    def on_delete(self, req, resp, user_id: int, passkey_id: int):
+        """Remove a member's passkey (``_method=DELETE``); audited in the realm."""
+        ctx = req.context
+        with self._db.connection() as conn:
+            if members.get_member(conn, ctx.realm.id, user_id) is None:
+                raise falcon.HTTPUnauthorized(description="unauthorized")
+            removed = passkeys.remove(
+                conn,
+                user_id=user_id,
+                actor=_actor(ctx.user),
+                passkey_id=passkey_id,
+                realm_id=ctx.realm.id,
+            )
+        _removed_flash(ctx.session, removed)
+        raise redirect(f"/realm/users/{user_id}")
 
 
 def register(app: falcon.App, services, pages) -> None:
@@ -126,6 +155,10 @@ def register(app: falcon.App, services, pages) -> None:
     app.add_route("/account/passkeys/options", account, suffix="options")
     app.add_route(
         "/account/passkeys/{passkey_id:int(min=1)}", account, suffix="passkey"
+    )
+    app.add_route(
+        "/realm/users/{user_id:int(min=1)}/passkeys/{passkey_id:int(min=1)}",
+        MemberPasskeys(services.db),
     )
     app.add_route(
         "/session/passkey-options",

@@ -99,7 +99,12 @@
     var form = document.getElementById(formId);
     if (!form) { return; }
     if (!window.PublicKeyCredential) {
-      showError("This browser cannot use passkeys here (a secure context is needed).");
+      // Not a secure context (or an old browser): an optional passkey button
+      // (username-less sign-in) disappears; elsewhere, say why it cannot work.
+      form.classList.add("d-none");
+      if (!form.hasAttribute("data-optional")) {
+        showError("Passkeys need a secure context: HTTPS or http://localhost.");
+      }
       return;
     }
     form.addEventListener("submit", function (event) {

@@ -40,7 +40,7 @@
   </form>
   % if not reauth_email:
   <div class="alert alert-danger d-none mt-3" id="passkey-error" role="alert"></div>
-  <form method="post" action="/session" id="passkey-form" class="mt-3">
+  <form method="post" action="/session" id="passkey-form" class="mt-3" data-optional="true">
     <input type="hidden" name="csrf_token" value="${csrf}">
     <input type="hidden" name="passkey" value="">
     <button type="submit" id="passkey-signin" class="btn btn-outline-secondary w-100"><i class="bi bi-key" aria-hidden="true"></i> Sign in with a passkey</button>

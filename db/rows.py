@@ -71,6 +71,7 @@ class Realm:
     last_codes_claimed_ratio: Decimal
     codes_claimed_ratio_mean: Decimal
     codes_claimed_ratio_stddev: Decimal
+    allow_passkey_signin: bool = False
 
 
 REALM_COLUMNS = ", ".join(f.name for f in fields(Realm))

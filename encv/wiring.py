@@ -116,9 +116,13 @@ def child_env(settings: Settings, url: str) -> dict[str, str]:
 
 
 def local_server_endpoint(env: dict[str, str], port_base: int) -> dict[str, str]:
-    """Point account-mail links at the local server unless SERVER_ENDPOINT is set."""
+    """Point account-mail links at the local server unless SERVER_ENDPOINT is set.
+
+    ``localhost``, not 127.0.0.1: browsers treat it as a secure context, which
+    passkeys (WebAuthn) need, and it is a valid relying-party id.
+    """
     port = port_base + SURFACE_OFFSETS["server"]
-    env.setdefault("SERVER_ENDPOINT", f"http://127.0.0.1:{port}")
+    env.setdefault("SERVER_ENDPOINT", f"http://localhost:{port}")
     return env
 
 

@@ -150,3 +150,21 @@ def server_endpoint(e: Env, surface: str, dev_mode: bool, port_base: int) -> str
         )
         return ""
     return raw.rstrip("/")
+
+
+def webauthn_party(e: Env, endpoint: str) -> dict[str, str]:
+    """Return the passkey relying party (RP id, origin) as UiSettings fields.
+
+    Explicit ``ENCV_WEBAUTHN_RP_ID``/``ENCV_WEBAUTHN_ORIGIN`` win; otherwise
+    both come from SERVER_ENDPOINT: its host name is the RP id and its
+    scheme://host[:port] the origin browsers report.
+    """
+    parts = urllib.parse.urlsplit(endpoint) if endpoint else None
+    rp_id = e.str("ENCV_WEBAUTHN_RP_ID", "") or (parts.hostname or "" if parts else "")
+    origin = e.str("ENCV_WEBAUTHN_ORIGIN", "").rstrip("/")
+    if not origin and parts:
+        origin = f"{parts.scheme}://{parts.netloc}"
+    if origin and not re.fullmatch(r"https?://[^/\s]+", origin):
+        e.errors.append(f"ENCV_WEBAUTHN_ORIGIN: {origin!r} is not scheme://host[:port]")
+        origin = ""
+    return {"webauthn_rp_id": rp_id.lower(), "webauthn_origin": origin}

@@ -20,6 +20,7 @@ from models.envparse import (  # noqa: F401 - re-exported for callers
     parse_duration,
     realm_ids,
     server_endpoint,
+    webauthn_party,
 )
 from models.network import TrustedProxies
 from models.redirect.rules import parse_host_regions
@@ -106,6 +107,10 @@ class UiSettings:
     # ENCV_RESET_REQUESTS_PER_HOUR: reset requests one client address may make
     # per hour (20); beyond it the answer stays the same but nothing is sent
     reset_requests_per_hour: int = 20
+    # ENCV_WEBAUTHN_RP_ID / ENCV_WEBAUTHN_ORIGIN: whom passkeys belong to;
+    # derived from SERVER_ENDPOINT (host name; scheme://host[:port]) if unset
+    webauthn_rp_id: str = ""
+    webauthn_origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -302,6 +307,7 @@ class Settings:
                 reset_requests_per_hour=e.int(
                     "ENCV_RESET_REQUESTS_PER_HOUR", 20, 1, 100_000
                 ),
+                **webauthn_party(e, endpoint),
             ),
             ops=OpsSettings(
                 app_feed_url=e.str("ENCV_APP_FEED_URL", ""),

@@ -38,6 +38,7 @@ from ui.resources import (
     jwks,
     manage_account,
     mfa,
+    passkeys,
     people,
     realm_settings,
     realms,
@@ -193,6 +194,7 @@ def create_app(services: Services, outbox: MailOutbox | None = None) -> falcon.A
     admin.register(app, services, pages)
     realm_settings.register(app, services, pages)
     people.register(app, services, pages)
+    passkeys.register(app, services, pages)
     app.add_static_route("/static", STATIC)
     favicon.register(app)
     return app

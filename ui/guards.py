@@ -66,6 +66,11 @@ class RealmGate:
             session.flash("warning", signin.rotation_warning(left))
         if not ip_allowed(realm.allowed_cidrs_server, request_ip(req)):
             raise _unauthorized(req)
+        if session.data.get("pk_only") and not realm.allow_passkey_signin:
+            # Signed in with a passkey alone, where this realm asks for more.
+            session.sign_out()
+            session.flash("error", "Sign in with your email address and password.")
+            raise redirect("/")
         self._email_gate(ctx, session)
         self._mfa_gate(ctx, session)
         if self.permission is not None and not (

@@ -20,7 +20,7 @@ from db.crypto import Envelope
 from db.queries.accounts import auth as auth_q
 from db.queries.accounts import users as users_q
 from db.rows import User
-from models.accounts import mfa
+from models.accounts import mfa, passkeys
 from models.accounts.passwords import complexity_errors, hash_password, verify_password
 from models.settings import UiSettings
 
@@ -40,7 +40,9 @@ class SigninResult:
     """Outcome of the password step."""
 
     user: User
-    needs_totp: bool
+    needs_totp: bool  # a second factor (TOTP code or passkey) is still needed
+    totp: bool = False  # the user has TOTP factors
+    passkey: bool = False  # the user has passkeys
 
 
 # Failures older than this stop counting, for users and unknown addresses.
@@ -114,11 +116,14 @@ def check_password(
         raise SigninError(TOO_MANY)
     if not good or not user.password_hash:
         _fail(conn, ui, user, now)
-    needs_totp = bool(auth_q.list_factors(conn, user.id))
-    if not needs_totp:
+    totp = bool(auth_q.list_factors(conn, user.id))
+    passkey = passkeys.has_passkeys(conn, user.id)
+    if not (totp or passkey):
         with conn.transaction():
             auth_q.reset_failed_signins(conn, user.id)
-    return SigninResult(user=user, needs_totp=needs_totp)
+    return SigninResult(
+        user=user, needs_totp=totp or passkey, totp=totp, passkey=passkey
+    )
 
 
 def check_totp(
@@ -138,6 +143,40 @@ def check_totp(
         raise SigninError(TOO_MANY)
     if not mfa.check_any(conn, envelope, user.id, code, now):
         _fail(conn, ui, user, now)
+    with conn.transaction():
+        auth_q.reset_failed_signins(conn, user.id)
+    return user
+
+
+def check_passkey(
+    conn: psycopg.Connection,
+    rp: passkeys.RelyingParty,
+    *,
+    credential: str,
+    challenge: dict | None,
+    user_id: int | None,
+    now: dt.datetime,
+) -> User:
+    """Run a passkey step: second factor of ``user_id``, or alone when None.
+
+    Alone, the credential's owner must belong to a realm that allows it.
+    """
+    try:
+        owner = passkeys.authenticate(
+            conn,
+            rp,
+            credential=credential,
+            challenge=challenge,
+            expected_user_id=user_id,
+            now=now,
+        )
+    except passkeys.PasskeyError:
+        raise SigninError(SIGNIN_FAILED) from None
+    user = users_q.get_user(conn, owner)
+    if user is None or _locked(user, now):
+        raise SigninError(TOO_MANY if user else SIGNIN_FAILED)
+    if user_id is None and not passkeys.may_sign_in_alone(conn, user.id):
+        raise SigninError("Sign in with your email address and password.")
     with conn.transaction():
         auth_q.reset_failed_signins(conn, user.id)
     return user

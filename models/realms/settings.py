@@ -324,6 +324,8 @@ def parse_security(form: dict, realm: Realm, ctx: Context) -> TabChange:
     cols: dict[str, Any] = {
         "email_verified_mode": choice(form, "email_verified_mode", MODES, errors),
         "mfa_mode": choice(form, "mfa_mode", MODES, errors),
+        # Members may sign in with a discoverable passkey alone (issue 15).
+        "allow_passkey_signin": boolean(form, "allow_passkey_signin"),
     }
     # A disabled select is not submitted: the grace period is then 0.
     grace = (

@@ -236,6 +236,18 @@ def test_security_tab_stores_sorted_cidrs_and_modes(signed_in, conn, demo):
     assert "+192.168.1.1/32" in entries["updated server allowed cidrs"]
 
 
+def test_security_tab_turns_passkey_only_sign_in_on_and_off(signed_in, conn, demo):
+    page = signed_in.get("/realm/settings")
+    assert 'id="allow_passkey_signin"' in page.text
+    on = signed_in.form("/realm/settings", {**SECURITY, "allow_passkey_signin": "true"})
+    assert on.status_code == 303
+    assert realm_row(conn, demo.realm_id, "allow_passkey_signin") == (True,)
+    assert "updated allow passkey signin" in dict(audits(conn, demo.realm_id))
+    signed_in.get("/realm/settings")
+    assert signed_in.form("/realm/settings", SECURITY).status_code == 303
+    assert realm_row(conn, demo.realm_id, "allow_passkey_signin") == (False,)
+
+
 def test_codes_tab_and_test_types_audit(signed_in, conn, demo):
     plain(conn, demo)
     conn.execute("UPDATE realms SET alternate_sms_templates = NULL")

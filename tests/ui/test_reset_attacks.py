@@ -135,7 +135,7 @@ def test_encv_up_points_links_at_the_local_server():
     from encv.wiring import local_server_endpoint
 
     assert local_server_endpoint({}, 8180) == {
-        "SERVER_ENDPOINT": "http://127.0.0.1:8180"
+        "SERVER_ENDPOINT": "http://localhost:8180"
     }
     assert local_server_endpoint({"SERVER_ENDPOINT": ENDPOINT}, 8180) == {
         "SERVER_ENDPOINT": ENDPOINT

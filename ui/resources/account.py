@@ -5,7 +5,7 @@ from __future__ import annotations
 import falcon
 
 from api.common.middleware import form_value
-from models.accounts import mfa, signin
+from models.accounts import mfa, passkeys, signin
 from ui.guards import signed_in
 from ui.web import redirect
 
@@ -35,6 +35,7 @@ class Account:
         user = req.context.user
         with self._db.connection() as conn:
             factors = mfa.list_factors(conn, user.id)
+            keys = passkeys.list_passkeys(conn, user.id)
         changed = signin.password_changed_at(user)
         self._pages.render(
             req,
@@ -42,6 +43,8 @@ class Account:
             "account/show.mako",
             title="My account",
             factors=factors,
+            passkeys=keys,
+            fresh=req.context.session.fresh(req.context.now),
             password_age=ago((self._clock.now() - changed).total_seconds()),
         )
 

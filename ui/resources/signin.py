@@ -5,13 +5,15 @@ from __future__ import annotations
 import falcon
 
 from api.common.middleware import form_value
-from models.accounts import signin
+from models.accounts import passkeys, signin
 from models.accounts.firebase import FirebaseTokenError
 from ui.guards import signed_in
 from ui.web import redirect, wants_json
 
 REAUTH_REDIR = "login/register-phone"
-PENDING_SECONDS = 300  # the TOTP step must follow the password within 5 minutes
+# The second-factor step must follow the password within 5 minutes.
+PENDING_SECONDS = 300
+PASSKEY_CHALLENGE = "pk_auth"  # session key of the pending sign-in challenge
 
 
 def reauth_redir(value: str | None) -> str:
@@ -91,6 +93,7 @@ class SessionCreate:
         self._ui = settings.ui
         self._envelope = envelope
         self._verifier = verifier
+        self._rp = passkeys.relying_party(settings.ui)
 
     def on_post(self, req, resp):
         """Check credentials (and TOTP), then start the session."""
@@ -99,6 +102,8 @@ class SessionCreate:
             with self._db.connection() as conn:
                 if self._verifier is not None:
                     user, mfa_done = self._firebase(conn, req, now), None
+                elif _field(req, "passkey"):
+                    user, mfa_done = self._passkey_step(conn, req, now), True
                 elif _field(req, "totp"):
                     user, mfa_done = self._totp_step(conn, req, now), True
                 else:
@@ -111,13 +116,16 @@ class SessionCreate:
                         now=now,
                     )
                     if result.needs_totp:
-                        return self._ask_totp(req, resp, result.user, now)
+                        return self._ask_totp(req, resp, result, now)
                     user, mfa_done = result.user, False
         except (signin.SigninError, FirebaseTokenError) as ex:
             return self._failed(req, resp, str(ex))
         session.data.pop("pending", None)
         mfa = mfa_done if mfa_done is not None else session.data.pop("fb_mfa", False)
+        alone = session.data.pop("pk_alone", False)
         session.sign_in(user.id, user.email, now, mfa=bool(mfa))
+        # Realms that do not allow passkey-only sign-in refuse such sessions.
+        session.data["pk_only"] = alone
         target = (
             "/" + REAUTH_REDIR
             if reauth_redir(_field(req, "redir"))
@@ -136,6 +144,27 @@ class SessionCreate:
         req.context.session.data["fb_mfa"] = identity.mfa
         return user
 
+    def _passkey_step(self, conn, req, now):
+        """Second factor after a pending password step, else passkey alone."""
+        session = req.context.session
+        challenge = session.data.pop(PASSKEY_CHALLENGE, None)
+        pending = session.data.get("pending") or {}
+        uid = None
+        if pending:
+            if now.timestamp() - pending.get("at", 0) > PENDING_SECONDS:
+                raise signin.SigninError(signin.SIGNIN_FAILED)
+            uid = pending["uid"]
+        user = signin.check_passkey(
+            conn,
+            self._rp,
+            credential=_field(req, "passkey"),
+            challenge=challenge,
+            user_id=uid,
+            now=now,
+        )
+        session.data["pk_alone"] = uid is None
+        return user
+
     def _totp_step(self, conn, req, now):
         pending = req.context.session.data.get("pending") or {}
         if not pending or now.timestamp() - pending.get("at", 0) > PENDING_SECONDS:
@@ -149,13 +178,13 @@ class SessionCreate:
             now=now,
         )
 
-    def _ask_totp(self, req, resp, user, now):
+    def _ask_totp(self, req, resp, result, now):
         req.context.session.data["pending"] = {
-            "uid": user.id,
+            "uid": result.user.id,
             "at": int(now.timestamp()),
         }
         if wants_json(req):
-            resp.media = {"ok": False, "totp": True}
+            resp.media = {"ok": False, "totp": result.totp, "passkey": result.passkey}
             return
         self._pages.render(
             req,
@@ -163,6 +192,8 @@ class SessionCreate:
             "login/totp.mako",
             title="Sign in",
             redir=reauth_redir(_field(req, "redir")),
+            totp=result.totp,
+            passkey=result.passkey,
         )
 
     def _failed(self, req, resp, message: str):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.accounts import mail as mailer
-from models.accounts import members
+from models.accounts import members, passkeys
 from models.accounts.rbac import IMPLIED, PERMISSION_NAMES, Permission, names
 from models.accounts.signin import SigninError
 from ui import paging
@@ -147,12 +147,15 @@ class Users:
     def on_get_item(self, req, resp, user_id):
         """Show a member and their permissions."""
         member = self._member(req, user_id)
+        with self._db.connection() as conn:
+            keys = passkeys.list_passkeys(conn, user_id)
         self._pages.render(
             req,
             resp,
             "users/show.mako",
             title=member.name,
             member=member,
+            passkeys=keys,
             member_permissions=names(member.permissions),
             is_self=user_id == req.context.user.id,
         )

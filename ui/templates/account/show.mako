@@ -18,13 +18,61 @@
           </dd>
           <dt class="col-sm-4">${t('account.mfa-enabled')}</dt>
           <dd class="col-sm-8">
-            <span class="badge ${'text-bg-success' if factors else 'text-bg-secondary'}">${'✓' if factors else '✗'}</span>
+            <span class="badge ${'text-bg-success' if factors or passkeys else 'text-bg-secondary'}">${'✓' if factors or passkeys else '✗'}</span>
             <a href="/login/register-phone" class="ms-2">${t('account.manage-mfa')}</a>
           </dd>
           <dt class="col-sm-4">${t('account.password-changed')}</dt>
           <dd class="col-sm-8 mb-0">${t('account.ago', password_age)}
             <a href="/login/change-password" class="ms-2">${t('account.change-password')}</a></dd>
         </dl>
+      </div>
+    </section>
+    <section class="card mt-4" id="passkeys">
+      <div class="card-header d-flex justify-content-between align-items-center">
+        <span><i class="bi bi-key" aria-hidden="true"></i> Passkeys</span>
+        <span class="badge text-bg-light border">${len(passkeys)}</span>
+      </div>
+% if passkeys:
+      <div class="table-responsive">
+      <table class="table table-sm table-hover mb-0" id="passkey-list">
+        <thead><tr><th scope="col">Name</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"></th></tr></thead>
+        <tbody>
+  % for key in passkeys:
+          <tr>
+            <td>${key.friendly_name}</td>
+            <td>${key.created_at.strftime('%Y-%m-%d %H:%M')}</td>
+            <td>${key.last_used_at.strftime('%Y-%m-%d %H:%M') if key.last_used_at else 'never'}</td>
+            <td class="text-end">
+              <form method="post" action="/account/passkeys/${key.id}" class="d-inline">
+                <input type="hidden" name="csrf_token" value="${csrf}">
+                <input type="hidden" name="_method" value="DELETE">
+                <button type="submit" class="btn btn-sm btn-outline-danger" data-confirm="Are you sure you want to remove the passkey ${key.friendly_name}?">Remove</button>
+              </form>
+            </td>
+          </tr>
+  % endfor
+        </tbody>
+      </table>
+      </div>
+% endif
+      <div class="card-body">
+        <p class="text-body-secondary small">A passkey signs you in with this device's screen lock or a security key, and cannot be phished. It counts as your second factor.</p>
+        <div class="alert alert-danger d-none" id="passkey-error" role="alert"></div>
+% if fresh:
+        <form method="post" action="/account/passkeys" id="passkey-add" class="row g-2 align-items-end">
+          <input type="hidden" name="csrf_token" value="${csrf}">
+          <input type="hidden" name="credential" value="">
+          <div class="col-sm-8">
+            <label class="form-label" for="passkey-name">Passkey name</label>
+            <input class="form-control" id="passkey-name" name="name" maxlength="100" required placeholder="e.g. Work laptop">
+          </div>
+          <div class="col-sm-4">
+            <button type="submit" class="btn btn-primary w-100" id="passkey-add-button"><i class="bi bi-plus-lg" aria-hidden="true"></i> Add passkey</button>
+          </div>
+        </form>
+% else:
+        <a class="btn btn-outline-primary" href="/login?redir=login/register-phone">Sign in again to add a passkey</a>
+% endif
       </div>
     </section>
   </div>
@@ -43,3 +91,4 @@
     </section>
   </div>
 </div>
+<%block name="scripts"><script src="/static/js/passkeys.js" defer></script></%block>

@@ -58,6 +58,7 @@
     </section>
   </div>
 </div>
+<p class="mt-4 mb-0"><i class="bi bi-key" aria-hidden="true"></i> A passkey counts as a second factor too: <a href="/account#passkeys" id="add-passkey">add one on your account page</a>.</p>
 <div class="mt-4">
 % if realm and not required:
   <a href="/login/post-authenticate" id="skip-mfa" class="btn btn-link px-0">${t('mfa.continue-without')} <i class="bi bi-arrow-right" aria-hidden="true"></i></a>

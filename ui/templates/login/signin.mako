@@ -38,7 +38,16 @@
     </div>
     <button type="submit" id="submit" class="btn btn-primary w-100">${t('login.refresh-authentication') if reauth_email else t('login.sign-in')}</button>
   </form>
+  % if not reauth_email:
+  <div class="alert alert-danger d-none mt-3" id="passkey-error" role="alert"></div>
+  <form method="post" action="/session" id="passkey-form" class="mt-3" data-optional="true">
+    <input type="hidden" name="csrf_token" value="${csrf}">
+    <input type="hidden" name="passkey" value="">
+    <button type="submit" id="passkey-signin" class="btn btn-outline-secondary w-100"><i class="bi bi-key" aria-hidden="true"></i> Sign in with a passkey</button>
+  </form>
+  % endif
   <p class="text-center small mt-3 mb-0"><a href="/login/reset-password">${t('login.forgot-password')}</a></p>
 % endif
 </div>
 </div>
+<%block name="scripts"><script src="/static/js/passkeys.js" defer></script></%block>

@@ -272,6 +272,7 @@ base_types = r.allowed_test_types & ~16
     <div class="col-md-6">${f.select('password_rotation_period_days', 'Password rotation', [(0, 'Off'), (30, '30 days'), (60, '60 days'), (90, '90 days'), (365, '365 days')], pv('password_rotation_period_days', r.password_rotation_period_days))}</div>
     <div class="col-md-6">${f.select('password_rotation_warning_days', 'Warn before expiry', [(0, 'Off'), (1, '1 day'), (3, '3 days'), (5, '5 days'), (7, '7 days'), (30, '30 days')], pv('password_rotation_warning_days', r.password_rotation_warning_days))}</div>
   </div>
+  <div class="mt-3">${f.check('allow_passkey_signin', r.allow_passkey_signin, 'Allow sign-in with a passkey alone', 'Members who registered a passkey may sign in with it without their email address and password. A passkey always counts as a second factor.')}</div>
   <h2 class="h6 mt-3">Allowed networks</h2>
   <p class="form-text">CIDRs, one per line or comma-separated; a bare address means just that address. Empty allows every address.</p>
   % for surface, label in (('adminapi', 'Admin API'), ('apiserver', 'Device API'), ('server', 'Web UI')):

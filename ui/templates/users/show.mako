@@ -34,4 +34,30 @@
       </dl>
     </div>
   </div>
+  <section class="card mt-3" id="member-passkeys">
+    <div class="card-header">Passkeys</div>
+    % if passkeys:
+    <div class="table-responsive">
+    <table class="table table-sm table-hover mb-0">
+      <thead><tr><th scope="col">Name</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"></th></tr></thead>
+      <tbody>
+      % for key in passkeys:
+        <tr>
+          <td>${key.friendly_name}</td>
+          <td>${key.created_at.strftime('%Y-%m-%d')}</td>
+          <td>${key.last_used_at.strftime('%Y-%m-%d') if key.last_used_at else 'never'}</td>
+          <td class="text-end">
+          % if can(P.USER_WRITE):
+            ${action('/realm/users/%d/passkeys/%d' % (member.user_id, key.id), 'DELETE', 'Remove', css='btn btn-sm btn-outline-danger', confirm='Are you sure you want to remove the passkey %s of %s?' % (key.friendly_name, member.email))}
+          % endif
+          </td>
+        </tr>
+      % endfor
+      </tbody>
+    </table>
+    </div>
+    % else:
+    <div class="card-body text-body-secondary">No passkeys.</div>
+    % endif
+  </section>
 </div>

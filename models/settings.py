@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from models.duties.config import DutySettings, duty_settings
 from models.envparse import (  # noqa: F401 - re-exported for callers
     Env,
     Secret,
@@ -174,6 +175,8 @@ class Settings:
     ui: UiSettings
     ops: OpsSettings
     redirect: RedirectSettings
+    # Ages, clamps and limits of the Dagster duties (models.duties.config).
+    duties: DutySettings = field(default_factory=DutySettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], surface: str = "") -> Settings:
@@ -333,6 +336,7 @@ class Settings:
                 session_duration=e.seconds("ENCV_REPORT_SESSION_DURATION", "1h", lo=60),
                 debug_query_params=e.bool("USER_REPORT_DEBUG_QUERY_PARAMS", False),
             ),
+            duties=duty_settings(e),
         )
         if settings.ui.auth_provider not in {"local", "firebase"}:
             e.errors.append("ENCV_AUTH_PROVIDER: must be local or firebase")

@@ -24,13 +24,19 @@ FEED_TIMEOUT = 60.0  # APP_SYNC_TIMEOUT, seconds
 _COLOR = re.compile(r"^#[0-9a-f]{6}$")
 
 
-def fetch_feed(url: str, *, transport=None) -> dict:
-    """Download and decode the app feed."""
+def fetch_feed(
+    url: str,
+    *,
+    transport=None,
+    size_limit: int = FEED_SIZE_LIMIT,
+    timeout: float = FEED_TIMEOUT,
+) -> dict:
+    """Download and decode the app feed (APP_SYNC_SIZE_LIMIT, APP_SYNC_TIMEOUT)."""
     client = JsonClient(
         url,
         user_agent="en/appsync-client",
-        timeout=FEED_TIMEOUT,
-        max_bytes=FEED_SIZE_LIMIT,
+        timeout=timeout,
+        max_bytes=size_limit,
         transport=transport,
     )
     try:

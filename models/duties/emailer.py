@@ -20,8 +20,6 @@ from models.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SMS_IGNORED_ERROR_CODES = ["30003", "30004", "30005", "30006"]
-SMS_ERRORS_EMAIL_THRESHOLD = 50
 PLAYBOOK_URL = (
     "https://github.com/google/exposure-notifications-verification-server/"
     "blob/main/docs/playbooks/alerts/CodesClaimedRatioAnomaly.md"
@@ -113,9 +111,12 @@ def send_sms_error_emails(
 
     def build(realm: Realm):
         count = q.sms_error_count(
-            conn, realm_id=realm.id, day=now.date(), ignored=SMS_IGNORED_ERROR_CODES
+            conn,
+            realm_id=realm.id,
+            day=now.date(),
+            ignored=list(settings.duties.sms_ignored_error_codes),
         )
-        if count < SMS_ERRORS_EMAIL_THRESHOLD:
+        if count < settings.duties.sms_errors_email_threshold:
             return None
         body = (
             f"<p>Realm <b>{html.escape(realm.name)}</b> had {count} SMS delivery "
@@ -131,7 +132,7 @@ def send_anomaly_emails(conn: psycopg.Connection, settings: Settings) -> SendRep
     """E-mail realms whose stored claim ratio is anomalous."""
 
     def build(realm: Realm):
-        if not is_anomalous(realm):
+        if not is_anomalous(realm, settings.duties.anomaly_allowed_stdevs):
             return None
         body = (
             f"<p>Realm <b>{html.escape(realm.name)}</b>: yesterday "

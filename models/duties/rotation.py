@@ -42,6 +42,7 @@ class RotationSettings:
     verification_activation_delay: float = 1 * HOUR
     secret_activation_ttl: float = 0.5 * HOUR
     secret_destroy_ttl: float = 24 * HOUR
+    max_key_versions: int = MAX_REALM_KEYS
     secrets: dict[str, SecretPolicy] = field(
         default_factory=lambda: {
             "api_key_database_hmac": SecretPolicy(4320 * HOUR, None),
@@ -118,7 +119,7 @@ def create_realm_keys(
                 )
                 if not due:
                     continue
-                if len(keys) >= MAX_REALM_KEYS:
+                if len(keys) >= settings.max_key_versions:
                     raise RuntimeError(f"realm already has {len(keys)} keys")
                 first = q.realm_key_count_ever(conn, realm_id=realm_id) == 0
                 version = keystore.create_key_version(conn, f"realm-{realm_id}")

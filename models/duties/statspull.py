@@ -22,9 +22,6 @@ from models.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_WORKERS = 5  # STATS_PULLER_MAX_WORKERS
-SIZE_LIMIT = 64_000  # STATS_PULLER_SIZE_LIMIT, bytes
-TIMEOUT = 60.0  # STATS_PULLER_DOWNLOAD_TIMEOUT, seconds
 ATTEMPTS = 4  # one call plus three retries, 500 ms apart
 # Internal OS order of publish_requests (the JSON order differs).
 OS_ORDER = ("unknown", "ios", "android")
@@ -111,8 +108,12 @@ def pull_realm(
         audience_override or settings.ops.key_server_audience,
         now,
     )
+    limits = settings.duties
     client = JsonClient(
-        base, user_agent="en/keyserver-client", timeout=TIMEOUT, max_bytes=SIZE_LIMIT
+        base,
+        user_agent="en/keyserver-client",
+        timeout=limits.stats_puller_download_timeout,
+        max_bytes=limits.stats_puller_size_limit,
     )
     try:
         for attempt in range(ATTEMPTS):
@@ -178,7 +179,8 @@ def pull_all(
             return realm_id, None, str(ex)
 
     report = PullReport()
-    with ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
+    workers = settings.duties.stats_puller_max_workers
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         for realm_id, days, error in pool.map(one, configs):
             if days is None:
                 report.failed[realm_id] = error

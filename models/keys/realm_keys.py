@@ -19,7 +19,7 @@ from db.queries.realms import settings as realms_q
 from db.rows import Realm
 from models import audit
 
-MAX_KEY_VERSIONS = 5  # DB_MAX_KEY_VERSIONS
+MAX_KEY_VERSIONS = 5  # DB_MAX_KEY_VERSIONS's default (settings.duties)
 
 
 class KeyRefused(ValueError):
@@ -89,6 +89,7 @@ def create_key(
     family: KeyFamily,
     realm: Realm,
     actor: audit.Actor,
+    max_versions: int = MAX_KEY_VERSIONS,
 ) -> str:
     """Create a key version; the realm's very first key becomes active.
 
@@ -97,9 +98,9 @@ def create_key(
     with conn.transaction():
         q.lock_keys(conn, family.table, realm_id=realm.id)
         live, every = q.count_keys(conn, family.table, realm_id=realm.id)
-        if live >= MAX_KEY_VERSIONS:
+        if live >= max_versions:
             raise KeyRefused(
-                f"There is a limit of {MAX_KEY_VERSIONS} key versions; "
+                f"There is a limit of {max_versions} key versions; "
                 "destroy an inactive key before creating a new one."
             )
         version = keystore.create_key_version(conn, family.ring(realm.id))

@@ -25,7 +25,12 @@ def published_apps_feed(context: AssetExecutionContext, encv: EncvResource):
     if not url:
         context.log.info("ENCV_APP_FEED_URL is not set: nothing to sync")
         return
-    feed = appsync.fetch_feed(url)
+    limits = encv.settings.duties
+    feed = appsync.fetch_feed(
+        url,
+        size_limit=limits.app_sync_size_limit,
+        timeout=limits.app_sync_timeout,
+    )
     regions = sorted({str(app.get("region", "")).upper() for app in feed["apps"]})
     yield Output(
         feed,

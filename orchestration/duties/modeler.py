@@ -37,7 +37,12 @@ def realm_abuse_prevention_forecast(context: AssetExecutionContext, encv: EncvRe
         for realm in list_realms(conn):
             results.append(
                 modeler.forecast_realm(
-                    conn, realm, today=today, cache=encv.services.cache
+                    conn,
+                    realm,
+                    today=today,
+                    cache=encv.services.cache,
+                    lo=encv.settings.duties.modeler_min_value,
+                    hi=encv.settings.duties.modeler_max_value,
                 )
             )
     rows = [vars(result) for result in results]
@@ -83,7 +88,8 @@ def realm_claim_ratio_model(context: AssetExecutionContext, encv: EncvResource):
                 else {
                     "realm_id": realm.id,
                     **vars(ratios),
-                    "anomalous": (not realm.is_e2e) and ratios.anomalous(),
+                    "anomalous": (not realm.is_e2e)
+                    and ratios.anomalous(encv.settings.duties.anomaly_allowed_stdevs),
                 }
             )
     for row in rows:

@@ -16,8 +16,6 @@ from models.telemetry import metrics
 from orchestration.gating import WORK_RETRY, acquire_gate, duty_schedule
 from orchestration.resources import EncvResource
 
-SETTINGS = rotation.RotationSettings()
-
 
 @op(ins={"go": In(Nothing)}, retry_policy=WORK_RETRY)
 def rotate_token_signing_key(context: OpExecutionContext, encv: EncvResource):
@@ -27,7 +25,7 @@ def rotate_token_signing_key(context: OpExecutionContext, encv: EncvResource):
             conn,
             encv.services.keystore,
             now=encv.now(),
-            max_age=SETTINGS.token_signing_key_max_age,
+            max_age=encv.settings.duties.token_signing_key_max_age,
         )
     if kid is not None:
         metrics.ROTATED_KEYS.labels("token_signing_key").inc()
@@ -64,7 +62,7 @@ def create_realm_keys(context: OpExecutionContext, encv: EncvResource):
             conn,
             encv.services.keystore,
             now=encv.now(),
-            settings=SETTINGS,
+            settings=encv.settings.duties.rotation(),
             report=report,
         )
     yield Output(None, metadata=_report_metadata(report))
@@ -79,7 +77,7 @@ def activate_and_destroy_realm_keys(context: OpExecutionContext, encv: EncvResou
             conn,
             encv.services.keystore,
             now=encv.now(),
-            settings=SETTINGS,
+            settings=encv.settings.duties.rotation(),
             allowed_clock_skew=encv.settings.tokens.allowed_clock_skew,
             report=report,
         )
@@ -96,7 +94,7 @@ def rotate_system_certificate_key(context: OpExecutionContext, encv: EncvResourc
             conn,
             encv.services.keystore,
             now=encv.now(),
-            settings=SETTINGS,
+            settings=encv.settings.duties.rotation(),
             certificate_lifetime=tokens.certificate_duration
             + tokens.allowed_clock_skew,
             report=report,
@@ -129,7 +127,7 @@ def _secret_op(secret_type: str):
                     encv.services.secret_store,
                     secret_type,
                     now=encv.now(),
-                    settings=SETTINGS,
+                    settings=encv.settings.duties.rotation(),
                 )
         except Exception as ex:
             raise Failure(f"{secret_type}: {ex}") from ex
@@ -140,7 +138,10 @@ def _secret_op(secret_type: str):
     return rotate
 
 
-SECRET_OPS = [_secret_op(secret_type) for secret_type in SETTINGS.secrets]
+# One op per secret type (the set of types is fixed; their ages are settings).
+SECRET_OPS = [
+    _secret_op(secret_type) for secret_type in rotation.RotationSettings().secrets
+]
 
 
 @job(

@@ -92,3 +92,48 @@ def test_parse_duration(text, seconds):
 def test_parse_duration_rejects_garbage():
     with pytest.raises(SettingsError):
         parse_duration("soon")
+
+
+def test_duty_tuning_values_come_from_the_environment():
+    from models.settings import Settings
+    from tests.support import make_env
+
+    defaults = Settings.from_env(make_env()).duties
+    assert (defaults.modeler_min_value, defaults.modeler_max_value) == (10, 20000)
+    assert defaults.rotation().max_key_versions == 5
+    tuned = Settings.from_env(
+        make_env(
+            DB_MAX_KEY_VERSIONS="7",
+            ANOMALY_ALLOWED_STDEVS="1.5",
+            TOKEN_SIGNING_KEY_MAX_AGE="48h",
+            STATS_PULLER_MAX_WORKERS="2",
+            SMS_IGNORED_ERROR_CODES="30003, 30007",
+        )
+    ).duties
+    assert tuned.rotation().max_key_versions == 7
+    assert tuned.anomaly_allowed_stdevs == 1.5
+    assert tuned.rotation().token_signing_key_max_age == 48 * 3600
+    assert tuned.stats_puller_max_workers == 2
+    assert tuned.sms_ignored_error_codes == ("30003", "30007")
+
+
+def test_bad_duty_values_are_reported_with_every_other_problem():
+    from models.settings import Settings, SettingsError
+    from tests.support import make_env
+
+    try:
+        Settings.from_env(
+            make_env(
+                MODELER_MIN_VALUE="500",
+                MODELER_MAX_VALUE="10",
+                ANOMALY_ALLOWED_STDEVS="-1",
+                DB_MAX_KEY_VERSIONS="1",
+            )
+        )
+    except SettingsError as ex:
+        text = str(ex)
+    else:
+        raise AssertionError("bad duty settings were accepted")
+    assert "MODELER_MIN_VALUE: must not exceed MODELER_MAX_VALUE" in text
+    assert "ANOMALY_ALLOWED_STDEVS: must be above 0" in text
+    assert "DB_MAX_KEY_VERSIONS" in text

@@ -26,6 +26,7 @@ class _KeyPage:
         self._keystore = services.keystore
         self._cache = services.cache
         self._tokens = services.settings.tokens
+        self._max_keys = services.settings.duties.db_max_key_versions
         self._realms = realm_settings
 
     def _flash(self, req, kind: str, message: str) -> None:
@@ -42,7 +43,12 @@ class _KeyPage:
         try:
             with self._db.connection() as conn:
                 kid = realm_keys.create_key(
-                    conn, self._keystore, self.family, realm, actor_of(req)
+                    conn,
+                    self._keystore,
+                    self.family,
+                    realm,
+                    actor_of(req),
+                    max_versions=self._max_keys,
                 )
         except realm_keys.KeyRefused as ex:
             self._flash(req, "error", str(ex))
@@ -107,7 +113,7 @@ class _KeyPage:
             r=realm,
             keys=keys,
             active=next((k for k in keys if k.active), None),
-            max_keys=realm_keys.MAX_KEY_VERSIONS,
+            max_keys=self._max_keys,
             **values,
         )
 

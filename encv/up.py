@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from encv.relog import pump
 from encv.scrape import (
     DAGSTER_METRICS_OFFSET,
     METRICS_OFFSET,
@@ -76,12 +77,24 @@ class Stack:
     def __init__(self):
         self.children: list[tuple[str, subprocess.Popen]] = []
 
-    def spawn(self, name: str, argv: list[str], env: dict, log_dir: Path) -> None:
-        """Start a child whose output goes to ``log_dir/name.log``."""
+    def spawn(
+        self, name: str, argv: list[str], env: dict, log_dir: Path, *, relog=True
+    ) -> None:
+        """Start a child whose output goes to ``log_dir/name.log`` as JSON lines.
+
+        Our processes already log JSON; anything else they print (Dagster's
+        own format, a warning, a traceback) is wrapped into JSON on the way.
+        """
         out = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the child
         proc = subprocess.Popen(
-            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            argv,
+            env=env,
+            stdout=subprocess.PIPE if relog else out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+        if relog:
+            pump(proc.stdout, out, name)
         self.children.append((name, proc))
         log.info("started %s (pid %s)", name, proc.pid)
 

@@ -106,6 +106,20 @@ def test_encv_up_serves_everything_and_stops_cleanly(tmp_path):
         proc.send_signal(signal.SIGINT)
         rc = proc.wait(timeout=60)
     assert rc == 0
+    # Every per-process log file is JSON lines (issue 13), Dagster's included.
+    logs = sorted((data_dir / "logs").glob("*.log"))
+    assert {p.stem for p in logs} >= {
+        "server",
+        "apiserver",
+        "adminapi",
+        "enx-redirect",
+        "dagster-webserver",
+        "dagster-daemon",
+    }
+    for path in logs:
+        for line in path.read_text().splitlines():
+            if line.strip():
+                assert isinstance(json.loads(line), dict), (path.name, line)
     time.sleep(0.5)
     alive = [
         p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
@@ -140,3 +154,28 @@ def _listening(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def test_plain_log_lines_are_wrapped_as_json():
+    from encv.relog import to_json
+
+    dagster = json.loads(
+        to_json(
+            "2026-11-29 18:00:00 +0000 - dagster.daemon.SchedulerDaemon - INFO - tick",
+            "dagster-daemon",
+        )
+    )
+    assert dagster == {
+        "process": "dagster-daemon",
+        "time": "2026-11-29 18:00:00 +0000",
+        "logger": "dagster.daemon.SchedulerDaemon",
+        "level": "INFO",
+        "message": "tick",
+    }
+    raw = json.loads(to_json("Traceback (most recent call last):\n", "server"))
+    assert (raw["logger"], raw["message"]) == (
+        "server",
+        "Traceback (most recent call last):",
+    )
+    ours = '{"level": "INFO", "message": "x"}'
+    assert to_json(ours + "\n", "server") == ours

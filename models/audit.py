@@ -36,6 +36,11 @@ def api_key_actor(app_id: int, name: str) -> Actor:
     return Actor(f"authorized_apps:{app_id}", name)
 
 
+def change(old: object, new: object) -> str:
+    """Return the diff text of one value changed from ``old`` to ``new``."""
+    return f"-{old}\n+{new}\n"
+
+
 def record(
     conn: psycopg.Connection,
     *,

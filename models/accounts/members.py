@@ -283,7 +283,7 @@ def update_member(
                 action="updated user's name",
                 target_id=f"users:{user_id}",
                 target_display=f"{name} ({member.email})",
-                diff=f"-{member.name}\n+{name}\n",
+                diff=audit.change(member.name, name),
             )
         # Bits the actor lacks are not editable on the form; keep them rather
         # than silently dropping them as the original did.

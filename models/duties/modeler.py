@@ -70,7 +70,7 @@ def forecast_realm(
                 action="updated abuse prevention limit",
                 target_id=f"realms:{realm.id}",
                 target_display=realm.name,
-                diff=f"-{realm.abuse_prevention_limit}\n+{limit}\n",
+                diff=audit.change(realm.abuse_prevention_limit, limit),
             )
     # The issue path reads the limit from the cached realm on every take.
     forget_realm(cache, realm.id)

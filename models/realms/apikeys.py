@@ -226,7 +226,7 @@ def rename_key(
                     action="updated API key name",
                     target_id=_target(app_id),
                     target_display=name,
-                    diff=f"-{app.name}\n+{name}\n",
+                    diff=audit.change(app.name, name),
                 )
             return q.get_realm_app(conn, realm_id, app_id)
     except psycopg.errors.UniqueViolation as ex:
@@ -260,7 +260,7 @@ def set_key_enabled(
                 action="updated API key enabled",
                 target_id=_target(app_id),
                 target_display=app.name,
-                diff=f"-{not enabled}\n+{enabled}\n".lower(),
+                diff=audit.change(str(not enabled).lower(), str(enabled).lower()),
             )
         return app
 

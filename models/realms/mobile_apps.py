@@ -177,7 +177,7 @@ def update_app(
                         action=f"updated mobile app {label}",
                         target_id=f"mobile_apps:{app_id}",
                         target_display=display(fields),
-                        diff=f"-{old}\n+{new}\n",
+                        diff=audit.change(old, new),
                     )
             updated = q.get_app(conn, realm_id, app_id)
     except psycopg.errors.UniqueViolation as ex:
@@ -209,7 +209,7 @@ def set_app_enabled(
                 action="updated mobile app enabled",
                 target_id=f"mobile_apps:{app_id}",
                 target_display=display(app),
-                diff=f"-{str(not enabled).lower()}\n+{str(enabled).lower()}\n",
+                diff=audit.change(str(not enabled).lower(), str(enabled).lower()),
             )
     _forget(conn, cache, realm_id)
     return app

@@ -278,7 +278,7 @@ class RealmSettings:
             realm,
             actor,
             "updated key server stats",
-            f"-{stored}\n+{change.key_server}\n" if stored else None,
+            audit.change(stored, change.key_server) if stored else None,
         )
         result.changed.append("key_server_stats")
 

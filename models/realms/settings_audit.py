@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from db.rows import Realm
+from models import audit
 
 REDACTED = "(redacted)"
 _MODES = {0: "prompt", 1: "required", 2: "optional"}
@@ -120,6 +121,6 @@ def entries(realm: Realm, columns: dict[str, Any]) -> list[tuple[str, str]]:
                 [f"{k}: {v}" for k, v in (new or {}).items()],
             )
         else:
-            diff = f"-{fmt(old)}\n+{fmt(new)}\n"
+            diff = audit.change(fmt(old), fmt(new))
         out.append((action, diff))
     return out

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install up test lint bench clean chromium
+.PHONY: install up test lint bench bench-compare clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,10 +43,14 @@ test: install chromium
 lint: install
 	$(BIN)/ruff check .
 
+# One run of every measurement (bench/run.py; ~5 min, BENCH_QUICK=1 ~1.5 min):
+# JSON under bench/reports/runs/, Markdown in bench/reports/bench-latest.md.
 bench: install
-	@command -v wrk >/dev/null || (test "$$(id -u)" = 0 && apt-get install -y -q wrk >/dev/null) \
-		|| echo "warning: wrk not found; the issue benchmark needs it"
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(if $(BENCH_QUICK),--quick) $(BENCH_ARGS)
+
+# The newest run against the one before (or BENCH_COMPARE="old.json new.json").
+bench-compare: install
+	$(BIN)/python -m bench.compare $(BENCH_COMPARE)
 
 clean:
 	rm -rf $(VENV) .encv

@@ -16,7 +16,7 @@ class Ping:
 
 
 def get_app() -> falcon.App:
-    """Gunicorn entry point: ``gunicorn 'bench.exchange.trivial:get_app()'``."""
+    """Gunicorn entry point: ``gunicorn 'bench.trivial:get_app()'``."""
     app = falcon.App()
     app.add_route("/ping", Ping())
     app.add_route("/health", Ping())

@@ -54,6 +54,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--no-keepalive", action="store_true", help="one connection per request"
     )
     parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        help="ENCV_LOG_LEVEL of the surfaces (INFO writes an access line per request)",
+    )
+    parser.add_argument(
+        "--no-metrics",
+        action="store_true",
+        help="diagnosis: surfaces without PROMETHEUS_MULTIPROC_DIR (`encv up` sets it)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", ""),
         help="use this PostgreSQL server instead of a private embedded one",
@@ -86,10 +96,11 @@ class Bench:
             "ENCV_KEK": KEK,
             "ENCV_DATA_DIR": str(work / "data"),
             "RATE_LIMIT_TYPE": "noop",
-            "ENCV_LOG_LEVEL": "WARNING",
+            "ENCV_LOG_LEVEL": args.log_level,
             "DEV_MODE": os.environ.get("DEV_MODE", "true"),  # as `encv up`
         }
         self.env.pop("REDIS_URL", None)
+        self.metrics = not args.no_metrics
         self.redis = ""
         self.codes: list[str] = []
         self.windows: list[dict] = []
@@ -100,7 +111,8 @@ class Bench:
         old = self.clock.surfaces.get(name)
         if old is not None:
             old.stop()
-        surface = stack.Surface(name, app, env, self.args.workers, self.work).start()
+        surface = stack.Surface(name, app, env, self.args.workers, self.work)
+        surface.start(metrics=self.metrics)
         self.clock.surfaces[name] = surface
         return surface
 
@@ -339,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
             **stack.gunicorn_settings(),
             "rate_limit": "noop (off)",
             "keepalive": not args.no_keepalive,
+            "log_level": args.log_level,
+            "metrics": not args.no_metrics,
             "clients_headline": args.clients,
             "sweep": args.sweep,
             "warmup_s": args.warmup,

@@ -137,19 +137,18 @@ class Surface:
             self.app if a == spec else a.replace("apiserver", self.name) for a in argv
         ]
 
-    def start(self) -> Surface:
+    def start(self, metrics: bool = True) -> Surface:
         """Start gunicorn and wait for /health."""
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        metrics = self.logs / f"metrics-{self.name}"
-        shutil.rmtree(metrics, ignore_errors=True)
-        metrics.mkdir(parents=True)
-        env = {
-            **self.env,
+        directory = self.logs / f"metrics-{self.name}"
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        env = dict(self.env)
+        if metrics:
             # As `encv up` (encv.scrape.with_metrics): every surface records.
-            "PROMETHEUS_MULTIPROC_DIR": str(metrics),
-            "ENCV_METRICS_BIND": f"127.0.0.1:{free_port()}",
-        }
+            env["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+            env["ENCV_METRICS_BIND"] = f"127.0.0.1:{free_port()}"
         log = open(self.logs / f"{self.name}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             self.argv(f"127.0.0.1:{port}"),

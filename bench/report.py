@@ -367,7 +367,11 @@ def render(run: dict) -> str:
         "",
         "Autovacuum is held off every table from bootstrap until the fresh"
         " window has run, so the fresh state has no statistics for the burst;"
-        " then handed back, and ANALYZE runs before each later window.",
+        " then handed back, and ANALYZE runs before each later window."
+        " last_analyze, last_autoanalyze and reltuples (-1: never analysed) are"
+        " exact; live rows and modifications come from the cumulative"
+        " statistics, which busy backends flush about once a second and idle"
+        " ones within 10 s, so they trail the window a little.",
         "",
         *_stats_rows(run),
         "",

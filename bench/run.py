@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -337,11 +338,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    work = ROOT / ".encv" / "bench"
+    # Per run, so two runs (or a run and `make up`) never share a data dir.
+    work = ROOT / ".encv" / "bench" / f"run-{os.getpid()}"
     work.mkdir(parents=True, exist_ok=True)
     load_start = os.getloadavg()
-    with stack.postgres(work, args.database_url) as dsn:
-        figures = measure(args, work, dsn)
+    try:
+        with stack.postgres(work, args.database_url) as dsn:
+            figures = measure(args, work, dsn)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     run = {
         "date": stamp,
         "quick": args.quick,

@@ -158,7 +158,14 @@ class Surface:
             stderr=log,
         )
         log.close()
-        wait_http(self.base + "/health", self.proc)
+        try:
+            wait_http(self.base + "/health", self.proc)
+        except (RuntimeError, TimeoutError) as ex:
+            self.stop()
+            tail = (self.logs / f"{self.name}.log").read_text(errors="replace")
+            raise RuntimeError(
+                f"{self.name} did not start: {ex}\n{tail[-3000:]}"
+            ) from ex
         return self
 
     def pids(self, stats: dict[int, procstat.Stat]) -> dict[int, procstat.Stat]:

@@ -170,9 +170,9 @@ async def _window(
     rec.measuring = True
     began = time.perf_counter()
     while time.perf_counter() < deadline - 1.0:
-        on_tick()
+        on_tick(rec)
         await asyncio.sleep(1.0)
-    on_tick()
+    on_tick(rec)
     await asyncio.sleep(max(0.0, deadline - time.perf_counter()))
     # Operations still running at the deadline are not counted; stop the
     # clock (and the CPU) when the last measured one could have finished.
@@ -192,12 +192,13 @@ def run_window(
     duration: float,
     on_start: Callable[[], object] = lambda: None,
     on_end: Callable[[], object] = lambda: None,
-    on_tick: Callable[[], None] = lambda: None,
+    on_tick: Callable[[Recorder], None] = lambda rec: None,
 ):
     """Drive ``base`` with ``clients`` loops; return (recorder, seconds, start, end).
 
     ``on_start``/``on_end`` run at the edges of the measured window (CPU
-    samples); ``on_tick`` about once a second inside it (memory samples).
+    samples); ``on_tick(recorder)`` about once a second inside it (memory
+    and per-second CPU samples).
     """
     return asyncio.run(
         _window(base, driver, ctx, clients, warmup, duration, on_start, on_end, on_tick)

@@ -150,6 +150,7 @@ WINDOW_COLUMNS = (
     "p95",
     "p99 ms",
     "server CPU ms/op",
+    "1-s slices p25–p75",
     "of which surface",
     "PostgreSQL",
     "Redis",
@@ -159,6 +160,12 @@ WINDOW_COLUMNS = (
     "errors",
     "load avg",
 )
+
+
+def _quartiles(slices: dict | None) -> str:
+    if not slices or slices.get("p25") is None:
+        return "—"
+    return f"{slices['p25']}–{slices['p75']}"
 
 
 def _table(header, rows) -> list[str]:
@@ -183,6 +190,7 @@ def _window_rows(run: dict, kind: str) -> list[str]:
                 lat["p95"],
                 lat["p99"],
                 f"**{_ms(cpu['server'])}**",
+                _quartiles(w.get("cpu_ms_per_op_slices")),
                 _ms(cpu["surface"]),
                 _ms(cpu["postgresql"]),
                 _ms(cpu["redis"]),

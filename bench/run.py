@@ -32,7 +32,7 @@ from pathlib import Path
 
 from bench import floor, loadgen, procstat, stack, supply
 from bench.report import render, write_reports
-from bench.stats import latency_ms, per_op_ms
+from bench.stats import latency_ms, per_op_ms, spread
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "bench" / "reports"
@@ -77,7 +77,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ]
     if args.clients not in args.sweep:
         args.sweep = sorted({*args.sweep, args.clients})
-    args.duration = args.duration or (3.0 if quick else 10.0)
+    args.duration = args.duration or (3.0 if quick else 15.0)
     args.warmup = args.warmup if args.warmup is not None else (1.0 if quick else 2.0)
     args.batch_codes = args.batch_codes or (2000 if quick else 10_000)
     args.floor_statements = args.floor_statements or (600 if quick else 3000)
@@ -122,9 +122,11 @@ class Bench:
         surface = self.clock.surfaces[name]
         workers = surface.worker_pids()
         rss = [0]
+        slices: list[tuple[dict, int]] = []
 
-        def tick():
+        def tick(rec):
             rss[0] = max([rss[0]] + [procstat.rss_kb(p) for p in workers])
+            slices.append((self.clock.sample(), len(rec.latencies)))
 
         a = self.args
         load = os.getloadavg()[0]
@@ -141,7 +143,12 @@ class Bench:
         )
         cpu = stack.Clock.delta(before, after)
         ops = len(rec.latencies)
-        server = cpu[name] + cpu["postgresql"] + cpu.get("redis", 0.0)
+        server = _server(cpu, name)
+        per_slice = [
+            _server(stack.Clock.delta(a[0], b[0]), name) * 1000 / (b[1] - a[1])
+            for a, b in zip(slices, slices[1:], strict=False)
+            if b[1] > a[1]
+        ]
         figures = {
             "kind": driver.__name__,
             "surface": name,
@@ -163,6 +170,8 @@ class Bench:
                 "redis": per_op_ms(cpu.get("redis", 0.0), ops),
                 "load_generator": per_op_ms(cpu["client"], ops),
             },
+            # How steady the figure was: server CPU ms/op over 1-s slices.
+            "cpu_ms_per_op_slices": spread(per_slice),
             "cpu_ms_per_request": per_op_ms(server, rec.requests),
             "cpu_s": {k: round(v, 3) for k, v in cpu.items()},
             "worker_rss_max_mb": round(rss[0] / 1024, 1),
@@ -221,6 +230,11 @@ class Bench:
     def analyse(self) -> None:
         """Give the planner statistics for every table."""
         self.pg.conn.execute("ANALYZE")
+
+
+def _server(cpu: dict, surface: str) -> float:
+    """Return the server CPU seconds of ``surface``: itself, PostgreSQL, Redis."""
+    return cpu[surface] + cpu["postgresql"] + cpu.get("redis", 0.0)
 
 
 def _line(w: dict) -> str:

@@ -31,6 +31,16 @@ def latency_ms(samples: list[float]) -> dict:
     return out
 
 
+def spread(values: list[float]) -> dict:
+    """Return the quartiles of ``values`` (None without values), rounded."""
+    out = {}
+    for q in (25, 50, 75):
+        value = percentile(values, q)
+        out[f"p{q}"] = None if value is None else round(value, 3)
+    out["slices"] = len(values)
+    return out
+
+
 def per_op_ms(cpu_seconds: float, operations: int) -> float | None:
     """Return CPU milliseconds per operation (None without operations)."""
     if operations <= 0:

@@ -13,7 +13,7 @@ import pytest
 
 from bench import compare, loadgen, procstat, report
 from bench.floor import exchange_floor_ms, issue_floor_ms
-from bench.stats import latency_ms, per_op_ms, percentile, ratio
+from bench.stats import latency_ms, per_op_ms, percentile, ratio, spread
 
 # A gunicorn worker whose name holds spaces and parentheses, as comm may.
 STAT = (
@@ -85,6 +85,16 @@ def test_latency_and_per_op():
     assert per_op_ms(1.5, 1000) == 1.5
     assert per_op_ms(1.5, 0) is None
     assert ratio(1, 0) is None and ratio(None, 3) is None and ratio(1, 3) == 0.333
+
+
+def test_spread_gives_quartiles_of_the_slices():
+    assert spread([4.0, 1.0, 3.0, 2.0, 5.0]) == {
+        "p25": 2.0,
+        "p50": 3.0,
+        "p75": 4.0,
+        "slices": 5,
+    }
+    assert spread([])["p50"] is None
 
 
 def test_parse_head():

@@ -209,7 +209,12 @@ def _headline(run: dict) -> list[str]:
     f = floors(run)
     trivial = find(run, "trivial", c)
     states = (
-        ("right after the burst, no statistics", "fresh", False),
+        (
+            f"right after a burst of {run['settings'].get('burst_codes', '?')}"
+            " codes, no statistics",
+            "fresh",
+            False,
+        ),
         ("after ANALYZE", "analysed", False),
         ("after ANALYZE, Redis cache", "analysed", True),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from api.common.i18n import N_
 from db.rows import Realm
 from models.accounts.rbac import Permission
 from ui.richtext import markdown_html
@@ -22,19 +23,29 @@ FLASH_ICONS = {
 
 # The realm admin's menu (§1.4): (permission, path, icon, message id).
 REALM_ADMIN_LINKS = (
-    (Permission.SETTINGS_READ, "/realm/settings#general", "bi-gear", "nav.settings"),
-    (Permission.SETTINGS_READ, "/realm/keys", "bi-key", "nav.signing-keys"),
+    (
+        Permission.SETTINGS_READ,
+        "/realm/settings#general",
+        "bi-gear",
+        N_("nav.settings"),
+    ),
+    (Permission.SETTINGS_READ, "/realm/keys", "bi-key", N_("nav.signing-keys")),
     (
         Permission.SETTINGS_READ,
         "/realm/sms-keys",
         "bi-chat-square-dots",
-        "nav.sms-signing-keys",
+        N_("nav.sms-signing-keys"),
     ),
-    (Permission.USER_READ, "/realm/users", "bi-people", "nav.users"),
-    (Permission.API_KEY_READ, "/realm/apikeys", "bi-key-fill", "nav.api-keys"),
-    (Permission.MOBILE_APP_READ, "/realm/mobile-apps", "bi-phone", "nav.mobile-apps"),
-    (Permission.STATS_READ, "/realm/stats", "bi-graph-up", "nav.statistics"),
-    (Permission.AUDIT_READ, "/realm/events", "bi-journal-text", "nav.events"),
+    (Permission.USER_READ, "/realm/users", "bi-people", N_("nav.users")),
+    (Permission.API_KEY_READ, "/realm/apikeys", "bi-key-fill", N_("nav.api-keys")),
+    (
+        Permission.MOBILE_APP_READ,
+        "/realm/mobile-apps",
+        "bi-phone",
+        N_("nav.mobile-apps"),
+    ),
+    (Permission.STATS_READ, "/realm/stats", "bi-graph-up", N_("nav.statistics")),
+    (Permission.AUDIT_READ, "/realm/events", "bi-journal-text", N_("nav.events")),
 )
 
 # The system admin's menu (§5.10), English only as the original; None = divider.
@@ -89,8 +100,8 @@ def realm_banners(
         found.append(
             (
                 "/realm/settings#general",
-                t("nav.no-contact-email"),
-                t("nav.configure-contact-email"),
+                t(N_("nav.no-contact-email")),
+                t(N_("nav.configure-contact-email")),
             )
         )
     if can(Permission.STATS_READ) and _claims_anomalous(realm):
@@ -100,7 +111,7 @@ def realm_banners(
             (
                 "/realm/stats",
                 t("codes.codes-claimed-ratio-anomalous", last, mean),
-                t("nav.statistics"),
+                t(N_("nav.statistics")),
             )
         )
     return found

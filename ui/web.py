@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import falcon
 
+from api.common.i18n import Catalogues
 from models.accounts.rbac import Permission
-from ui.i18n import RTL, Catalogs
 
 SERVER_NAME = "Exposure Notifications Verification Server"
 
@@ -39,7 +39,7 @@ class Pages:
     def __init__(
         self,
         lookup,
-        catalogs: Catalogs,
+        catalogs: Catalogues,
         system_notice: str = "",
         features: dict | None = None,
     ):
@@ -56,19 +56,13 @@ class Pages:
         membership = getattr(ctx, "membership", None)
         perms = membership.permissions if membership else 0
 
-        def t(message_id: str, *args) -> str:
-            return self.catalogs.translate(locale, message_id, *args)
-
         def can(permission: Permission) -> bool:
             return bool(perms & permission)
 
         return {
-            "t": t,
+            **self.catalogs.context(locale),
             "can": can,
             "P": Permission,
-            "locale": locale,
-            "lang": locale.split("_")[0],
-            "direction": "rtl" if locale.split("_")[0] in RTL else "ltr",
             "server": SERVER_NAME,
             "system_notice": self._notice,
             "features": self._features,
@@ -81,6 +75,10 @@ class Pages:
             "memberships": getattr(ctx, "memberships", []),
             "disabled_controls": False,
         }
+
+    def translator(self, req: falcon.Request):
+        """Return ``t(id, *args)`` in the request's locale (flashes, errors)."""
+        return self.catalogs.translator(getattr(req.context, "locale", "en"))
 
     def render(
         self,

@@ -25,6 +25,7 @@ from models.codes.sms import USER_REPORT_TEMPLATE_LABEL
 from models.errors import DomainError, ErrorCode
 from models.redirect.directory import RedirectDirectory
 from models.redirect.rules import WebReport
+from models.redirect.translations import DynamicTranslations
 from models.services import Services
 
 STATIC = Path(__file__).parent / "static"
@@ -100,7 +101,13 @@ def create_app(
         clock=services.clock,
     )
     view = ReportView(
-        pages, services.clock, settings.codes.allowed_past_symptom_days, gate
+        pages,
+        services.clock,
+        settings.codes.allowed_past_symptom_days,
+        gate,
+        DynamicTranslations(
+            services.db, services.clock, settings.redirect.translation_refresh_period
+        ),
     )
     debug_params = settings.dev_mode or settings.redirect.debug_query_params
     app.add_route("/report", ReportResource(view, directory, debug_params))

@@ -36,12 +36,8 @@ class BulkIssue:
         with self._db.connection() as conn:
             has_sms = issuance.sms_available(conn, self._envelope, ctx.realm)
         if not has_sms:
-            ctx.session.flash(
-                "error",
-                self._pages.catalogs.translate(
-                    ctx.locale, "codes.bulk-issue.no-sms-provider"
-                ),
-            )
+            t = self._pages.translator(req)
+            ctx.session.flash("error", t("codes.bulk-issue.no-sms-provider"))
         self._pages.render(
             req,
             resp,

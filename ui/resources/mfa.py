@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import falcon
 
+from api.common.i18n import N_
 from api.common.middleware import form_value
 from models.accounts import memberships, mfa
 from ui.guards import signed_in
@@ -30,13 +31,11 @@ class RegisterFactor:
         if ctx.realm is not None:
             mode = memberships.effective_mfa_mode(ctx.realm, ctx.membership, ctx.now)
             kind, message = {
-                memberships.MODE_REQUIRED: ("error", "mfa.notice-required"),
-                memberships.MODE_PROMPT: ("warning", "mfa.notice-prompt"),
-            }.get(mode, ("warning", "mfa.notice-optional"))
-            ctx.session.flash(
-                kind,
-                self._pages.catalogs.translate(ctx.locale, message, ctx.realm.name),
-            )
+                memberships.MODE_REQUIRED: ("error", N_("mfa.notice-required")),
+                memberships.MODE_PROMPT: ("warning", N_("mfa.notice-prompt")),
+            }.get(mode, ("warning", N_("mfa.notice-optional")))
+            t = self._pages.translator(req)
+            ctx.session.flash(kind, t(message, ctx.realm.name))
         self._render(req, resp, mode=mode)
 
     def on_post(self, req, resp):

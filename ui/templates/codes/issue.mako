@@ -1,4 +1,12 @@
 <%inherit file="../base.mako"/>
+<%
+    # Literal ids so that extraction sees every one of them.
+    type_texts = {
+        'confirmed': (t('codes.issue.type-confirmed'), t('codes.issue.type-confirmed-help')),
+        'likely': (t('codes.issue.type-likely'), t('codes.issue.type-likely-help')),
+        'negative': (t('codes.issue.type-negative'), t('codes.issue.type-negative-help')),
+    }
+%>
 <h1 class="h3 page-title"><i class="bi bi-plus-square" aria-hidden="true"></i> ${t('codes.issue.title')}</h1>
 % if welcome:
 <div class="welcome mb-4" id="welcome-message">${welcome | n}</div>
@@ -13,8 +21,8 @@
     % for i, tt in enumerate(test_types):
       <label class="test-type form-check border rounded-2 px-3 py-2 ps-5 mb-0">
         <input class="form-check-input" type="radio" name="testType" value="${tt}" ${'checked' if i == 0 else ''}>
-        <span class="fw-semibold">${t('codes.issue.type-' + tt)}</span>
-        <span class="d-block hint">${t('codes.issue.type-' + tt + '-help')}</span>
+        <span class="fw-semibold">${type_texts[tt][0]}</span>
+        <span class="d-block hint">${type_texts[tt][1]}</span>
       </label>
     % endfor
     </div>

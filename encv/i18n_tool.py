@@ -110,28 +110,17 @@ def compiled(po: Path) -> bytes:
     return buffer.getvalue()
 
 
-def extract(mset: MessageSet) -> None:
-    """Write the set's ``messages.pot`` from its templates and Python."""
-    mset.directory.mkdir(parents=True, exist_ok=True)
+def extract(mset: MessageSet, output: Path | None = None) -> None:
+    """Write the set's ``messages.pot`` (or ``output``) from templates and Python."""
+    output = output or mset.template
+    output.parent.mkdir(parents=True, exist_ok=True)
     CommandLineInterface().run(
         [
-            "pybabel",
-            "-q",
-            "extract",
-            "-F",
-            str(ROOT / "babel.cfg"),
-            "-k",
-            "t",
-            "-k",
-            "N_",
-            "--no-location",
-            "--sort-output",
-            "--omit-header",
-            "-o",
-            str(mset.template),
-            str(ROOT / mset.sources),
+            "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"),
+            "-k", "t", "-k", "N_", "--no-location", "--sort-output",
+            "--omit-header", "-o", str(output), str(ROOT / mset.sources),
         ]
-    )
+    )  # fmt: skip
 
 
 def _fresh(locale: str) -> Catalog:

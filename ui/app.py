@@ -79,9 +79,12 @@ class Locale:
 
     def process_request(self, req, resp) -> None:
         """Store the chosen locale on the request context."""
-        req.context.locale = self._catalogs.choose(
+        locale = self._catalogs.choose(
             req.get_param("lang"), req.get_header("Accept-Language")
         )
+        req.context.locale = locale
+        # Flashes and form errors raised from Python use the page's language.
+        req.context.t = self._catalogs.translator(locale)
 
 
 def _firebase(services: Services) -> FirebaseVerifier | None:

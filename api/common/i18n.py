@@ -42,6 +42,7 @@ MAX_DISTANCE = 25
 _MAX_HEADER = 1024
 _MAX_TAGS = 24
 _TAG = re.compile(r"^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$")
+_UNIT_SECONDS = {"day": 86400, "hour": 3600, "minute": 60, "second": 1}
 _QVALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$")
 
 
@@ -126,6 +127,14 @@ class Formatter:
         if value is None:
             return ""
         return babel_numbers.format_percent(value, locale=self.locale)
+
+    def units(self, count: int, unit: str) -> str:
+        """Return ``count`` of a time unit spelt out ("3 days", "3 Tage")."""
+        seconds = count * _UNIT_SECONDS[unit]
+        # An unreachable threshold keeps Babel from moving to a larger unit.
+        return babel_dates.format_timedelta(
+            seconds, granularity=unit, threshold=1e12, locale=self.locale
+        )
 
     def duration(
         self, value: dt.timedelta | float | int, threshold: float = 0.85

@@ -24,16 +24,6 @@ def test_rate_limit_headers_and_429(browser):
     assert browser.get("/health").status_code == 200
 
 
-def test_locale_choice():
-    catalogs = load_catalogues()
-    assert catalogs.choose("es", None) == "es"
-    assert catalogs.choose("es-419", None) == "es"
-    assert catalogs.choose(None, "fr;q=0.9, es;q=0.8") == "es"
-    assert catalogs.choose(None, "es;q=0.1, en;q=0.9") == "en"
-    assert catalogs.choose(None, "es;q=bogus, ;;, en") == "en"
-    assert catalogs.choose("zz", "zz") == "en"
-
-
 def test_translation_falls_back_and_formats():
     catalogs = load_catalogues()
     assert catalogs.t("es", "mfa.notice-required", "R").startswith("R exige")

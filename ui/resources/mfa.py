@@ -34,8 +34,7 @@ class RegisterFactor:
                 memberships.MODE_REQUIRED: ("error", N_("mfa.notice-required")),
                 memberships.MODE_PROMPT: ("warning", N_("mfa.notice-prompt")),
             }.get(mode, ("warning", N_("mfa.notice-optional")))
-            t = self._pages.translator(req)
-            ctx.session.flash(kind, t(message, ctx.realm.name))
+            ctx.session.flash(kind, ctx.t(message, ctx.realm.name))
         self._render(req, resp, mode=mode)
 
     def on_post(self, req, resp):
@@ -61,7 +60,7 @@ class RegisterFactor:
         ctx.session.data.pop("mfa_secret", None)
         # A code was just checked: this session has passed a second factor.
         ctx.session.data["mfa"] = True
-        ctx.session.flash("alert", "Authenticator app added.")
+        ctx.session.flash("alert", ctx.t("mfa.added"))
         raise redirect("/login/register-phone")
 
     def on_delete(self, req, resp):
@@ -77,7 +76,7 @@ class RegisterFactor:
             ctx.session.data["mfa"] = False
         ctx.session.flash(
             "alert" if removed else "error",
-            "Authenticator app removed." if removed else "No such authenticator.",
+            ctx.t("mfa.removed") if removed else ctx.t("mfa.no-such"),
         )
         raise redirect("/login/register-phone")
 
@@ -93,7 +92,7 @@ class RegisterFactor:
             resp,
             "login/register_phone.mako",
             status=status,
-            title="Multi-factor authentication",
+            title=ctx.t("mfa.title"),
             factors=factors,
             secret=secret,
             qr=mfa.qr_svg_data_uri(mfa.provisioning_uri(secret, ctx.user.email)),

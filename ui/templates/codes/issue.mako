@@ -65,7 +65,7 @@
   <h2 class="h5 text-success-emphasis" id="result-heading" data-sms="${t('codes.issue.sms-sent')}" data-plain="${t('codes.issue.generated')}">${t('codes.issue.generated')}</h2>
   <p id="sms-expiry" class="mb-2" hidden>${t('codes.issue.link-expires-in')} <span class="countdown fw-semibold" id="long-countdown"></span></p>
   <p id="backup-label" class="hint mb-0" hidden>${t('codes.issue.backup-code')}</p>
-  <div id="code-digits" class="digits" aria-label="code"></div>
+  <div id="code-digits" class="digits" aria-label="${t('codes.issue.code-label')}"></div>
   <p>${t('codes.issue.expires-in')} <span class="countdown fw-semibold" id="code-countdown"></span></p>
   <div class="d-flex flex-wrap align-items-center gap-2 mb-3">
     <span class="text-body-secondary">${t('codes.issue.uuid')}</span>

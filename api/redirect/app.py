@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import falcon
@@ -120,16 +121,17 @@ def create_app(
             WebhookSender(services.envelope),
         ),
     )
-    app.add_static_route("/static", str(STATIC))
     app.add_route("/robots.txt", RobotsTxt())
 
     # Sinks added later win, so the catch-all goes first.
-    app.add_sink(RedirectLinks(directory, regions, pages), "/")
+    # Falcon tries sinks before static routes: leave /static/ to the files.
+    app.add_sink(RedirectLinks(directory, regions, pages), re.compile(r"/(?!static/)"))
     app.add_sink(WellKnownRoot(pages), "/.well-known")
     app.add_sink(
         ios_file(directory, regions), "/.well-known/apple-app-site-association"
     )
     app.add_sink(android_file(directory, regions), "/.well-known/assetlinks.json")
+    app.add_static_route("/static", str(STATIC))
     return app
 
 

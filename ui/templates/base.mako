@@ -45,7 +45,7 @@
   <div class="container-fluid app-container">
     <a class="navbar-brand d-flex align-items-center gap-2" href="/" title="${brand}">
       <img src="/static/icons/icon.svg" alt="" width="28" height="28">
-      <span class="brand">${brand}</span>
+      <span class="brand" dir="auto">${brand}</span>
     </a>
     <button class="navbar-toggler" type="button" id="nav-toggler" data-bs-toggle="collapse" data-bs-target="#main-nav" aria-controls="main-nav" aria-expanded="false" aria-label="${t('nav.toggle')}">
       <span class="navbar-toggler-icon"></span>
@@ -96,7 +96,7 @@
   % if user:
         <li class="nav-item dropdown">
           <a class="nav-link text-nowrap dropdown-toggle user-menu" href="#" id="user-menu" title="${user.email}" role="button" data-bs-toggle="dropdown" aria-expanded="false">
-            <i class="bi bi-person-circle" aria-hidden="true"></i> <span class="user-email">${user.email}</span>
+            <i class="bi bi-person-circle" aria-hidden="true"></i> <span class="user-email" dir="ltr">${user.email}</span>
           </a>
           <ul class="dropdown-menu dropdown-menu-xl-end" data-bs-theme="light" aria-labelledby="user-menu">
             <li><h6 class="dropdown-header">${user.name or user.email}</h6></li>

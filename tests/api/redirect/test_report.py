@@ -283,3 +283,11 @@ def test_report_routes_are_rate_limited_per_ip(conn, redis_client, redis_url, re
     finally:
         redis_client.delete(*stored)
         services.close()
+
+
+def test_the_stylesheet_is_served(client):
+    # The "/" sink of the link redirector must not swallow /static.
+    resp = client.simulate_get("/static/report.css", headers={"Host": REDIRECT_DOMAIN})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].startswith("text/css")
+    assert "margin-inline" in resp.text

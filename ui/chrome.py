@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api.common.i18n import N_
+from api.common.i18n import N_, Formatter
 from db.rows import Realm
 from models.accounts.rbac import Permission
 from ui.richtext import markdown_html
@@ -87,6 +87,7 @@ def realm_banners(
     can: Callable[[Permission], bool],
     features: dict,
     t: Callable[..., str],
+    fmt: Formatter | None = None,
 ) -> list[tuple[str, str, str]]:
     """Return the realm banners (§1.4) as (link, sentence, link text)."""
     if realm is None:
@@ -100,18 +101,19 @@ def realm_banners(
         found.append(
             (
                 "/realm/settings#general",
-                t(N_("nav.no-contact-email")),
-                t(N_("nav.configure-contact-email")),
+                t("nav.no-contact-email"),
+                t("nav.configure-contact-email"),
             )
         )
     if can(Permission.STATS_READ) and _claims_anomalous(realm):
-        last = f"{float(realm.last_codes_claimed_ratio) * 100:.1f}%"
-        mean = f"{float(realm.codes_claimed_ratio_mean) * 100:.1f}%"
+        fmt = fmt or Formatter("en")
+        last = fmt.percent(float(realm.last_codes_claimed_ratio), decimals=1)
+        mean = fmt.percent(float(realm.codes_claimed_ratio_mean), decimals=1)
         found.append(
             (
                 "/realm/stats",
                 t("codes.codes-claimed-ratio-anomalous", last, mean),
-                t(N_("nav.statistics")),
+                t("nav.statistics"),
             )
         )
     return found

@@ -122,11 +122,13 @@ class Formatter:
             return ""
         return babel_numbers.format_decimal(value, locale=self.locale)
 
-    def percent(self, value: float | None) -> str:
+    def percent(self, value: float | None, decimals: int = 0) -> str:
         """Return ``value`` (a fraction) as a localised percentage."""
         if value is None:
             return ""
-        return babel_numbers.format_percent(value, locale=self.locale)
+        pattern = babel_numbers.parse_pattern(self.locale.percent_formats[None].pattern)
+        pattern.frac_prec = (decimals, decimals)
+        return pattern.apply(value, self.locale)
 
     def units(self, count: int, unit: str) -> str:
         """Return ``count`` of a time unit spelt out ("3 days", "3 Tage")."""

@@ -194,6 +194,9 @@ def test_formatter_follows_the_locale():
     when = dt.datetime(2026, 3, 4, 5, 6, tzinfo=dt.UTC)
     assert Formatter("en").datetime(when, "short") == "3/4/26, 5:06\u202fAM"
     assert Formatter("en").date(None) == ""
+    german = Formatter("de").percent(0.1234, decimals=1)
+    assert german.startswith("12,3") and german.endswith("%")
+    assert Formatter("en").percent(0.5) == "50%"
 
 
 def _pending():

@@ -9,7 +9,7 @@
 <%
     brand = (realm.name + (' - ' + realm.region_code if realm.region_code else '')) if realm else server
     admin_links = chrome.realm_admin_links(can) if membership else []
-    banners = chrome.realm_banners(realm, can, features, t) if membership else []
+    banners = chrome.realm_banners(realm, can, features, t, fmt) if membership else []
     # Texts app.js and passkeys.js show, in the page's language.
     js_texts = {
         'expired': t('codes.status.expired'),

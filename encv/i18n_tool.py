@@ -169,14 +169,18 @@ def sync(names: list[str] | None = None) -> None:
         compile_all(mset)
 
 
-def import_json(directory: Path) -> list[str]:
-    """Merge ``<dir>/<set>/<locale>.json`` into the catalogues; return problems."""
+def import_json(directory: Path, only: str | None = None) -> list[str]:
+    """Merge ``<dir>/<set>/<locale>.json`` into the catalogues; return problems.
+
+    With ``only`` (a set name), ``<dir>/<locale>.json`` are that set's files.
+    """
     problems: list[str] = []
     for name, mset in SETS.items():
+        if only and name != only:
+            continue
+        folder = directory if only else directory / name
         # English first: it defines the placeholders the others must keep.
-        sources = sorted(
-            (directory / name).glob("*.json"), key=lambda p: (p.stem != "en", p.stem)
-        )
+        sources = sorted(folder.glob("*.json"), key=lambda p: (p.stem != "en", p.stem))
         for source in sources:
             locale = source.stem
             english = {m.id: m.string for m in read_catalog(mset.po("en")) if m.id}
@@ -216,7 +220,10 @@ def _cmd_sync(args) -> int:
 
 
 def _cmd_import_json(args) -> int:
-    problems = import_json(Path(args.directory))
+    if args.set and args.set not in SETS:
+        print(f"unknown message set: {args.set}", file=sys.stderr)
+        return 2
+    problems = import_json(Path(args.directory), args.set)
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if args.strict and problems else 0
@@ -236,6 +243,9 @@ def register(sub) -> None:
         help="merge DIR/ui/<locale>.json and DIR/redirect/<locale>.json",
     )
     imp.add_argument("directory")
+    imp.add_argument(
+        "--set", help="DIR holds <locale>.json of this set (ui or redirect) itself"
+    )
     imp.add_argument(
         "--strict", action="store_true", help="exit 1 if anything was skipped"
     )

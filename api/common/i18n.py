@@ -189,13 +189,10 @@ class LocaleMatcher:
 class Catalogues:
     """Every compiled catalogue of one message set, loaded once at start-up."""
 
-    def __init__(self, directory: Path, exclude: Iterable[str] = ()):
-        skipped = set(exclude)
+    def __init__(self, directory: Path):
         self.messages: dict[str, dict[str, str]] = {}
         for mo in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
             locale = mo.parent.parent.name
-            if locale in skipped:
-                continue
             with mo.open("rb") as handle:
                 catalog = read_mo(handle)
             texts = {str(m.id): str(m.string) for m in catalog if m.id and m.string}

@@ -49,8 +49,3 @@ class DynamicTranslations:
         with self._lock:
             self._realms[realm_id] = (now, texts)
         return texts
-
-    def forget(self) -> None:
-        """Drop every cached realm (the next page view re-reads)."""
-        with self._lock:
-            self._realms.clear()

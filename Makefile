@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install up test lint bench bench-compare clean chromium
+.PHONY: install up test lint bench bench-compare clean chromium i18n
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ endif
 test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+# Message catalogues (spec 9): extract ids from templates and Python into each
+# set's messages.pot, update every locale's .po, write jp from ja, compile the
+# .mo files (committed; tests/ui/test_catalogues.py checks they are current).
+i18n: install
+	$(BIN)/encv i18n sync
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,7 +8,7 @@ import json
 import os
 import sys
 
-from encv import onboarding
+from encv import i18n_tool, onboarding
 from encv.wiring import (
     SURFACE_OFFSETS,
     SURFACES,
@@ -156,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     setpw.add_argument("--password-stdin", action="store_true")
     setpw.set_defaults(func=cmd_set_password)
     onboarding.register(sub, admin_sub)
+    i18n_tool.register(sub)
     return parser
 
 

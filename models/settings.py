@@ -142,6 +142,9 @@ class RedirectSettings:
     # HOSTNAME_TO_REGION "host1:REG1,host2:REG2": lower-cased host -> region
     hostname_to_region: Mapping[str, str]
     app_cache_ttl: float  # APP_CACHE_TTL, seconds, default 5m
+    # TRANSLATION_REFRESH_PERIOD, seconds, default 5m: how stale the web
+    # view's copy of the realms' dynamic translations may get (§5.12).
+    translation_refresh_period: float
     # ENCV_REPORT_SESSION_DURATION, seconds, default 1h (the original's
     # redirector reads SESSION_DURATION, which encv already gives the UI)
     session_duration: float
@@ -333,6 +336,9 @@ class Settings:
             redirect=RedirectSettings(
                 hostname_to_region=MappingProxyType(host_regions),
                 app_cache_ttl=e.seconds("APP_CACHE_TTL", "5m"),
+                translation_refresh_period=e.seconds(
+                    "TRANSLATION_REFRESH_PERIOD", "5m"
+                ),
                 session_duration=e.seconds("ENCV_REPORT_SESSION_DURATION", "1h", lo=60),
                 debug_query_params=e.bool("USER_REPORT_DEBUG_QUERY_PARAMS", False),
             ),

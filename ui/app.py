@@ -8,6 +8,7 @@ import os
 import falcon
 
 from api.common import health
+from api.common.i18n import Catalogues
 from api.common.metrics import RequestMetrics, pool_stats_of
 from api.common.middleware import (
     ClientAddress,
@@ -24,7 +25,7 @@ from models.services import Services, build_services
 from models.settings import Settings, SettingsError
 from models.telemetry.logs import configure_from
 from ui import chrome, errors
-from ui.i18n import Catalogs
+from ui.i18n import load_catalogues
 from ui.middleware import Csrf, HttpsRedirect, Identity, RateLimit, SessionCookie
 from ui.render import make_lookup
 from ui.resources import (
@@ -73,14 +74,17 @@ class StaticCache:
 class Locale:
     """Pick the request's locale (§9): ``lang``, Accept-Language, English."""
 
-    def __init__(self, catalogs: Catalogs):
+    def __init__(self, catalogs: Catalogues):
         self._catalogs = catalogs
 
     def process_request(self, req, resp) -> None:
         """Store the chosen locale on the request context."""
-        req.context.locale = self._catalogs.choose(
+        locale = self._catalogs.choose(
             req.get_param("lang"), req.get_header("Accept-Language")
         )
+        req.context.locale = locale
+        # Flashes and form errors raised from Python use the page's language.
+        req.context.t = self._catalogs.translator(locale)
 
 
 def _firebase(services: Services) -> FirebaseVerifier | None:
@@ -104,7 +108,7 @@ def create_app(services: Services, outbox: MailOutbox | None = None) -> falcon.A
             "SERVER_ENDPOINT: required for the server surface outside dev mode"
         )
     outbox = outbox or MailOutbox()
-    catalogs = Catalogs()
+    catalogs = load_catalogues()
     pages = Pages(
         make_lookup(),
         catalogs,

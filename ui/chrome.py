@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from api.common.i18n import N_, Formatter
 from db.rows import Realm
 from models.accounts.rbac import Permission
 from ui.richtext import markdown_html
@@ -22,19 +23,29 @@ FLASH_ICONS = {
 
 # The realm admin's menu (§1.4): (permission, path, icon, message id).
 REALM_ADMIN_LINKS = (
-    (Permission.SETTINGS_READ, "/realm/settings#general", "bi-gear", "nav.settings"),
-    (Permission.SETTINGS_READ, "/realm/keys", "bi-key", "nav.signing-keys"),
+    (
+        Permission.SETTINGS_READ,
+        "/realm/settings#general",
+        "bi-gear",
+        N_("nav.settings"),
+    ),
+    (Permission.SETTINGS_READ, "/realm/keys", "bi-key", N_("nav.signing-keys")),
     (
         Permission.SETTINGS_READ,
         "/realm/sms-keys",
         "bi-chat-square-dots",
-        "nav.sms-signing-keys",
+        N_("nav.sms-signing-keys"),
     ),
-    (Permission.USER_READ, "/realm/users", "bi-people", "nav.users"),
-    (Permission.API_KEY_READ, "/realm/apikeys", "bi-key-fill", "nav.api-keys"),
-    (Permission.MOBILE_APP_READ, "/realm/mobile-apps", "bi-phone", "nav.mobile-apps"),
-    (Permission.STATS_READ, "/realm/stats", "bi-graph-up", "nav.statistics"),
-    (Permission.AUDIT_READ, "/realm/events", "bi-journal-text", "nav.events"),
+    (Permission.USER_READ, "/realm/users", "bi-people", N_("nav.users")),
+    (Permission.API_KEY_READ, "/realm/apikeys", "bi-key-fill", N_("nav.api-keys")),
+    (
+        Permission.MOBILE_APP_READ,
+        "/realm/mobile-apps",
+        "bi-phone",
+        N_("nav.mobile-apps"),
+    ),
+    (Permission.STATS_READ, "/realm/stats", "bi-graph-up", N_("nav.statistics")),
+    (Permission.AUDIT_READ, "/realm/events", "bi-journal-text", N_("nav.events")),
 )
 
 # The system admin's menu (§5.10), English only as the original; None = divider.
@@ -76,6 +87,7 @@ def realm_banners(
     can: Callable[[Permission], bool],
     features: dict,
     t: Callable[..., str],
+    fmt: Formatter | None = None,
 ) -> list[tuple[str, str, str]]:
     """Return the realm banners (§1.4) as (link, sentence, link text)."""
     if realm is None:
@@ -94,8 +106,9 @@ def realm_banners(
             )
         )
     if can(Permission.STATS_READ) and _claims_anomalous(realm):
-        last = f"{float(realm.last_codes_claimed_ratio) * 100:.1f}%"
-        mean = f"{float(realm.codes_claimed_ratio_mean) * 100:.1f}%"
+        fmt = fmt or Formatter("en")
+        last = fmt.percent(float(realm.last_codes_claimed_ratio), decimals=1)
+        mean = fmt.percent(float(realm.codes_claimed_ratio_mean), decimals=1)
         found.append(
             (
                 "/realm/stats",

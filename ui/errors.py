@@ -19,8 +19,15 @@ def install(app: falcon.App, pages) -> None:
         resp.status = status
         if wants_html(req):
             template = PAGES.get(status, "errors/500.mako")
+            t = pages.translator(req)
+            titles = {
+                400: t("static.error-400"),
+                401: t("static.error-401"),
+                404: t("static.error-404"),
+            }
+            title = titles.get(status) or t("static.error-500")
             pages.render(
-                req, resp, template, status=status, title=str(status), message=message
+                req, resp, template, status=status, title=title, message=message
             )
         elif wants_json(req):
             resp.content_type = falcon.MEDIA_JSON

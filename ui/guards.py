@@ -49,7 +49,7 @@ class RealmGate:
         if ctx.membership is None or ctx.realm is None:
             if wants_json(req):
                 raise falcon.HTTPBadRequest(description="missing realm")
-            session.flash("error", "Please select a realm to continue.")
+            session.flash("error", ctx.t("login.select-realm-first"))
             raise redirect("/login/select-realm")
         realm, now = ctx.realm, ctx.now
         status, left = signin.rotation_status(
@@ -59,17 +59,17 @@ class RealmGate:
             now,
         )
         if status == "expired":
-            session.flash("error", "Password Change Required.")
+            session.flash("error", ctx.t("password.change-required"))
             raise redirect("/login/change-password")
         if status == "warn" and not session.data.get("pwd_warned"):
             session.data["pwd_warned"] = True
-            session.flash("warning", signin.rotation_warning(left))
+            session.flash("warning", _rotation_warning(ctx.t, left))
         if not ip_allowed(realm.allowed_cidrs_server, request_ip(req)):
             raise _unauthorized(req)
         if session.data.get("pk_only") and not realm.allow_passkey_signin:
             # Signed in with a passkey alone, where this realm asks for more.
             session.sign_out()
-            session.flash("error", "Sign in with your email address and password.")
+            session.flash("error", ctx.t("login.use-password"))
             raise redirect("/")
         self._email_gate(ctx, session)
         self._mfa_gate(ctx, session)
@@ -104,3 +104,12 @@ class RealmGate:
 def requires(permission: Permission | None = None):
     """Decorate a responder or resource with the realm chain and a permission."""
     return falcon.before(RealmGate(permission))
+
+
+def _rotation_warning(t, left) -> str:
+    unit, count = signin.rotation_left(left)
+    if unit == "days":
+        return t("password.change-required-days", count)
+    if unit == "hours":
+        return t("password.change-required-hours", count)
+    return t("password.change-required-soon")

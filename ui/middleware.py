@@ -132,17 +132,17 @@ class Identity:
         now = self._clock.now()
         if session.idle_expired(now, self._ui.session_idle_timeout):
             session.sign_out()
-            session.flash("error", "Your session has expired due to inactivity.")
+            session.flash("error", ctx.t("login.session-idle"))
             return
         if session.absolute_expired(now, self._ui.session_duration):
             session.sign_out()
-            session.flash("error", "Your session has expired.")
+            session.flash("error", ctx.t("login.session-expired"))
             return
         with self._db.connection() as conn:
             user = signin.get_user(conn, session.user_id)
             if user is None or signin.is_revoked(user, session.auth_time):
                 session.sign_out()
-                session.flash("error", "You have been logged out from another session.")
+                session.flash("error", ctx.t("login.session-revoked"))
                 return
             ctx.user = user
             ctx.memberships = memberships.for_user(conn, user.id)
@@ -154,10 +154,7 @@ class Identity:
                 return
             ctx.realm = memberships.realm_of(conn, ctx.membership)
         if ctx.realm is not None and ctx.realm.maintenance_mode:
-            session.flash(
-                "warning",
-                f"{ctx.realm.name} is in maintenance mode and cannot issue codes.",
-            )
+            session.flash("warning", ctx.t("codes.maintenance-mode", ctx.realm.name))
 
 
 class RateLimit:

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import falcon
 
+from api.common.i18n import N_, Catalogues, Formatter
+from models.accounts import signin
 from models.accounts.rbac import Permission
-from ui.i18n import RTL, Catalogs
 
 SERVER_NAME = "Exposure Notifications Verification Server"
+# The fixed English texts sign-in errors carry, and their message ids.
+_SIGNIN_TEXTS = {
+    signin.SIGNIN_FAILED: N_("login.failed"),
+    signin.TOO_MANY: N_("login.too-many"),
+    "Sign in with your email address and password.": N_("login.use-password"),
+    "Current password is incorrect.": N_("password.current-incorrect"),
+}
+
+
+def signin_text(t, ex: Exception) -> str:
+    """Return a sign-in error in the page's language (other texts as raised)."""
+    text = str(ex)
+    message_id = _SIGNIN_TEXTS.get(text)
+    return t(message_id) if message_id else text
 
 
 def wants_html(req: falcon.Request) -> bool:
@@ -39,7 +54,7 @@ class Pages:
     def __init__(
         self,
         lookup,
-        catalogs: Catalogs,
+        catalogs: Catalogues,
         system_notice: str = "",
         features: dict | None = None,
     ):
@@ -56,19 +71,13 @@ class Pages:
         membership = getattr(ctx, "membership", None)
         perms = membership.permissions if membership else 0
 
-        def t(message_id: str, *args) -> str:
-            return self.catalogs.translate(locale, message_id, *args)
-
         def can(permission: Permission) -> bool:
             return bool(perms & permission)
 
         return {
-            "t": t,
+            **self.catalogs.context(locale),
             "can": can,
             "P": Permission,
-            "locale": locale,
-            "lang": locale.split("_")[0],
-            "direction": "rtl" if locale.split("_")[0] in RTL else "ltr",
             "server": SERVER_NAME,
             "system_notice": self._notice,
             "features": self._features,
@@ -81,6 +90,16 @@ class Pages:
             "memberships": getattr(ctx, "memberships", []),
             "disabled_controls": False,
         }
+
+    def translator(self, req: falcon.Request):
+        """Return ``t(id, *args)`` in the request's locale (flashes, errors)."""
+        return getattr(req.context, "t", None) or self.catalogs.translator(
+            getattr(req.context, "locale", "en")
+        )
+
+    def formatter(self, req: falcon.Request) -> Formatter:
+        """Return the Babel formatter of the request's locale."""
+        return Formatter(getattr(req.context, "locale", "en"))
 
     def render(
         self,

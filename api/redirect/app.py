@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import falcon
@@ -25,6 +26,7 @@ from models.codes.sms import USER_REPORT_TEMPLATE_LABEL
 from models.errors import DomainError, ErrorCode
 from models.redirect.directory import RedirectDirectory
 from models.redirect.rules import WebReport
+from models.redirect.translations import DynamicTranslations
 from models.services import Services
 
 STATIC = Path(__file__).parent / "static"
@@ -100,7 +102,13 @@ def create_app(
         clock=services.clock,
     )
     view = ReportView(
-        pages, services.clock, settings.codes.allowed_past_symptom_days, gate
+        pages,
+        services.clock,
+        settings.codes.allowed_past_symptom_days,
+        gate,
+        DynamicTranslations(
+            services.db, services.clock, settings.redirect.translation_refresh_period
+        ),
     )
     debug_params = settings.dev_mode or settings.redirect.debug_query_params
     app.add_route("/report", ReportResource(view, directory, debug_params))
@@ -113,16 +121,17 @@ def create_app(
             WebhookSender(services.envelope),
         ),
     )
-    app.add_static_route("/static", str(STATIC))
     app.add_route("/robots.txt", RobotsTxt())
 
     # Sinks added later win, so the catch-all goes first.
-    app.add_sink(RedirectLinks(directory, regions, pages), "/")
+    # Falcon tries sinks before static routes: leave /static/ to the files.
+    app.add_sink(RedirectLinks(directory, regions, pages), re.compile(r"/(?!static/)"))
     app.add_sink(WellKnownRoot(pages), "/.well-known")
     app.add_sink(
         ios_file(directory, regions), "/.well-known/apple-app-site-association"
     )
     app.add_sink(android_file(directory, regions), "/.well-known/assetlinks.json")
+    app.add_static_route("/static", str(STATIC))
     return app
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import falcon
 
+from api.common.i18n import DEFAULT_LOCALE, N_, LocaleMatcher
 from api.redirect.guards import ReportGate
 from api.redirect.pages import Pages
 from api.redirect.session import csrf_matches, mask_csrf, new_csrf_token
@@ -27,6 +28,7 @@ from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
 from models.redirect.directory import RedirectDirectory
 from models.redirect.rules import WebReport, is_ios
+from models.redirect.translations import DynamicTranslations
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +39,13 @@ ReportSubmitter = Callable[[Realm, WebReport], dict | None]
 
 # Errors the person can fix: (message id, form field or "" for the summary).
 _FIXABLE = {
-    ErrorCode.INVALID_DATE: ("report.error-invalid-date", "testDate"),
-    ErrorCode.MISSING_DATE: ("report.error-invalid-date", "testDate"),
-    ErrorCode.MISSING_PHONE: ("report.error-missing-phone", "phone"),
-    ErrorCode.PHONE_NUMBER_INVALID: ("report.error-invalid-phone", "phone"),
-    ErrorCode.SMS_FAILURE: ("report.error-sms", "phone"),
-    ErrorCode.SMS_QUEUE_FULL: ("report.error-sms", ""),
-    ErrorCode.QUOTA_EXCEEDED: ("report.quota-exceeded", ""),
+    ErrorCode.INVALID_DATE: (N_("report.error-invalid-date"), "testDate"),
+    ErrorCode.MISSING_DATE: (N_("report.error-invalid-date"), "testDate"),
+    ErrorCode.MISSING_PHONE: (N_("report.error-missing-phone"), "phone"),
+    ErrorCode.PHONE_NUMBER_INVALID: (N_("report.error-invalid-phone"), "phone"),
+    ErrorCode.SMS_FAILURE: (N_("report.error-sms"), "phone"),
+    ErrorCode.SMS_QUEUE_FULL: (N_("report.error-sms"), ""),
+    ErrorCode.QUOTA_EXCEEDED: (N_("report.quota-exceeded"), ""),
 }
 
 
@@ -71,11 +73,19 @@ def _field(form: dict, name: str) -> str:
 class ReportView:
     """Shared rendering of the report form."""
 
-    def __init__(self, pages: Pages, clock: Clock, allowed_days: int, gate: ReportGate):
+    def __init__(
+        self,
+        pages: Pages,
+        clock: Clock,
+        allowed_days: int,
+        gate: ReportGate,
+        translations: DynamicTranslations | None = None,
+    ):
         self.pages = pages
         self.clock = clock
         self.allowed_days = allowed_days
         self.gate = gate
+        self.translations = translations
 
     def guarded(self, req: falcon.Request, resp: falcon.Response, handler) -> None:
         """Check host and rate limit, then run ``handler(req, resp, session)``."""
@@ -91,8 +101,34 @@ class ReportView:
             self.gate.save_session(resp, session)
 
     def locale(self, req: falcon.Request, realm: Realm | None) -> str:
-        """Return the page locale, falling back to the realm's default."""
-        return self.pages.locale_for(req, realm.default_locale if realm else "")
+        """Return the page locale (§9: ``lang``, Accept-Language, English)."""
+        return self.pages.locale_for(req)
+
+    def realm_texts(self, req: falcon.Request, realm: Realm) -> dict[str, str]:
+        """Return the realm's synced texts for this request (§5.12), if any."""
+        texts = self.translations.realm(realm.id) if self.translations else {}
+        if not texts:
+            return {}
+        # Locales are two-letter there; no request match -> the realm default.
+        found = LocaleMatcher(texts).choose(
+            req.get_param("lang"), req.get_header("Accept-Language")
+        )
+        if found is None:
+            default = (realm.default_locale or DEFAULT_LOCALE).lower()
+            found = default if default in texts else default[:2]
+        return texts.get(found, {})
+
+    def render(self, req, resp, template: str, realm: Realm, status: int = 200, **ctx):
+        """Render a web-view page with the realm's dynamic texts."""
+        self.pages.render(
+            resp,
+            template,
+            self.locale(req, realm),
+            status,
+            realm=realm,
+            realm_texts=self.realm_texts(req, realm),
+            **ctx,
+        )
 
     def form(
         self,
@@ -111,21 +147,20 @@ class ReportView:
         today = self.clock.now().astimezone(dt.UTC).date()
         token = session.setdefault("csrf", new_csrf_token())
         lang = req.get_param("lang") or ""
-        minutes = max(1, realm.code_duration // 60)
-        self.pages.render(
+        self.render(
+            req,
             resp,
             "report/index.mako",
-            self.locale(req, realm),
+            realm,
             status,
-            realm=realm,
             errors=list(errors),
             field_errors=field_errors or {},
             form={"testDate": "", "phone": "", "agreement": False, **(values or {})},
             skip_form=skip_form,
             csrf_token=mask_csrf(token),
-            min_date=(today - dt.timedelta(days=self.allowed_days)).isoformat(),
-            max_date=today.isoformat(),
-            duration=f"{minutes} min",
+            min_date=today - dt.timedelta(days=self.allowed_days),
+            max_date=today,
+            duration=max(60, realm.code_duration),
             lang_query=f"?lang={lang}" if lang else "",
         )
 
@@ -171,14 +206,12 @@ class ReportResource:
     def _show(self, req, resp, session: dict, realm: Realm, nonce_text: str) -> None:
         if not nonce_text:
             # A 200 page: apps read it as "try again later", not as a failure.
-            pages = self._view.pages
-            pages.render(resp, "report/invalid.mako", self._view.locale(req, realm))
+            self._view.render(req, resp, "report/invalid.mako", realm)
             return
         if _decode_nonce(nonce_text) is None:
             session.pop("nonce", None)
-            message = self._view.pages.translate(
-                self._view.locale(req, realm), "report.invalid-request"
-            )
+            t = self._view.pages.translator(self._view.locale(req, realm))
+            message = t("report.invalid-request")
             self._view.form(req, resp, session, realm, errors=[message], skip_form=True)
             return
         session["nonce"] = nonce_text
@@ -236,9 +269,9 @@ class ReportIssueResource:
             "phone": _field(form, "phone"),
             "agreement": _truthy(form.get("agreement", "")),
         }
-        t = view.pages.translate
+        t = view.pages.translator(locale)
         if not values["agreement"]:
-            message = t(locale, "report.missing-agreement")
+            message = t("report.missing-agreement")
             view.form(
                 req,
                 resp,
@@ -275,27 +308,28 @@ class ReportIssueResource:
             except WebhookFailed as ex:
                 # The code stays issued and the nonce stays in the session.
                 log.error("user-report webhook of realm %s failed: %s", realm.id, ex)
-                errors = [t(locale, "report.internal-error")]
+                errors = [t("report.internal-error")]
                 view.form(req, resp, session, realm, errors=errors, values=values)
                 return
         session.pop("nonce", None)
-        view.pages.render(
+        view.render(
+            req,
             resp,
             "report/issue.mako",
-            locale,
+            realm,
             ios=is_ios(req.get_header("User-Agent") or ""),
         )
 
     def _failed(self, req, resp, session, realm, locale, values, ex: DomainError):
-        view, t = self._view, self._view.pages.translate
+        view, t = self._view, self._view.pages.translator(locale)
         fixable = _FIXABLE.get(ex.code)
         if fixable is None:
             log.error("user report failed: %s (%s)", ex.message, ex.code)
-            errors = [t(locale, "report.internal-error")]
+            errors = [t("report.internal-error")]
             view.form(req, resp, session, realm, errors=errors, skip_form=True)
             return
         message_id, field = fixable
-        errors = [t(locale, message_id)]
+        errors = [t(message_id)]
         if ex.code == ErrorCode.INVALID_DATE:
             errors.append(ex.message)  # the English detail names the allowed range
         view.form(

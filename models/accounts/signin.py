@@ -266,12 +266,22 @@ def rotation_status(
     return "ok", left
 
 
-def rotation_warning(left: dt.timedelta) -> str:
-    """Return the title-cased warning text for the time left (§1.3)."""
+def rotation_left(left: dt.timedelta) -> tuple[str, int]:
+    """Return the warning's unit (``days``, ``hours`` or ``soon``) and count (§1.3)."""
     days = int(left.total_seconds() // 86400)
     hours = int(left.total_seconds() // 3600)
     if days >= 2:
-        return f"Password Change Required In {days} Days."
+        return "days", days
     if hours >= 2:
-        return f"Password Change Required In {hours} Hours."
+        return "hours", hours
+    return "soon", 0
+
+
+def rotation_warning(left: dt.timedelta) -> str:
+    """Return the title-cased English warning text for the time left (§1.3)."""
+    unit, count = rotation_left(left)
+    if unit == "days":
+        return f"Password Change Required In {count} Days."
+    if unit == "hours":
+        return f"Password Change Required In {count} Hours."
     return "Password Change Required Soon."

@@ -67,7 +67,7 @@ def test_issue_code_and_verify_it_on_the_apiserver(page, server, demo_db, stack_
     uuid = page.inner_text("#code-uuid").strip()
     assert code and len(code) == 8 and code.isdigit()
     assert page.locator(".digit").count() == 8
-    expect(page.locator("#code-countdown")).to_contain_text("m")
+    expect(page.locator("#code-countdown")).to_contain_text(":")
     shoot(page, "issue-result")
     with psycopg.connect(dsn) as conn:
         row = conn.execute(

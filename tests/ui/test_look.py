@@ -13,7 +13,7 @@ import falcon.testing
 
 from models.accounts.rbac import Permission
 from ui import chrome
-from ui.i18n import Catalogs
+from ui.i18n import load_catalogues
 from ui.render import make_lookup
 from ui.richtext import markdown_html
 from ui.web import Pages
@@ -173,7 +173,7 @@ def test_system_notice_is_markdown_with_maintenance_first():
     assert notice.startswith(f"<p>{chrome.MAINTENANCE_NOTICE}</p>")
     assert "<strong>Planned</strong>" in notice and "<script" not in notice
     assert chrome.system_notice_html("", False) == ""
-    page = _render_anonymous(Pages(make_lookup(), Catalogs(), notice))
+    page = _render_anonymous(Pages(make_lookup(), load_catalogues(), notice))
     assert 'class="system-notice' in page and "<strong>Planned</strong>" in page
 
 

@@ -42,7 +42,7 @@ def render_page(template: str, path: str, **values) -> str:
     import falcon
     import falcon.testing
 
-    from ui.i18n import Catalogs
+    from ui.i18n import load_catalogues
     from ui.render import make_lookup
     from ui.web import Pages
 
@@ -50,7 +50,7 @@ def render_page(template: str, path: str, **values) -> str:
     lookup.put_string("test/read_only.mako", READ_ONLY_PAGE)
     req = falcon.testing.create_req(path=path)
     resp = falcon.Response()
-    Pages(lookup, Catalogs()).render(req, resp, template, **values)
+    Pages(lookup, load_catalogues()).render(req, resp, template, **values)
     return resp.text
 
 

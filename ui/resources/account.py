@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import falcon
 
+from api.common.i18n import Formatter
 from api.common.middleware import form_value
 from models.accounts import mfa, passkeys, signin
 from ui.guards import signed_in
-from ui.web import redirect
+from ui.web import redirect, signin_text
 
 
-def ago(delta_seconds: float) -> str:
+def ago(delta_seconds: float, fmt: Formatter | None = None) -> str:
     """Return "N days/hours/minutes/seconds" the way §3.3 buckets them."""
     if delta_seconds > 48 * 3600:
-        return f"{int(delta_seconds // 86400)} days"
-    if delta_seconds > 2 * 3600:
-        return f"{int(delta_seconds // 3600)} hours"
-    if delta_seconds > 120:
-        return f"{int(delta_seconds // 60)} minutes"
-    return f"{int(delta_seconds)} seconds"
+        count, unit = int(delta_seconds // 86400), "day"
+    elif delta_seconds > 2 * 3600:
+        count, unit = int(delta_seconds // 3600), "hour"
+    elif delta_seconds > 120:
+        count, unit = int(delta_seconds // 60), "minute"
+    else:
+        count, unit = int(delta_seconds), "second"
+    return (fmt or Formatter("en")).units(count, unit)
 
 
 @falcon.before(signed_in)
@@ -41,11 +44,14 @@ class Account:
             req,
             resp,
             "account/show.mako",
-            title="My account",
+            title=req.context.t("account.title"),
             factors=factors,
             passkeys=keys,
             fresh=req.context.session.fresh(req.context.now),
-            password_age=ago((self._clock.now() - changed).total_seconds()),
+            password_age=ago(
+                (self._clock.now() - changed).total_seconds(),
+                self._pages.formatter(req),
+            ),
         )
 
 
@@ -79,7 +85,7 @@ class ChangePassword:
                     now=now,
                 )
         except signin.SigninError as ex:
-            ctx.session.flash("error", str(ex))
+            ctx.session.flash("error", signin_text(ctx.t, ex))
             return self._render(req, resp, status=422)
         # The change revoked every older session, this one included: renew it.
         ctx.session.sign_in(
@@ -87,7 +93,7 @@ class ChangePassword:
         )
         if ctx.membership is not None:
             ctx.session.data["realm"] = ctx.membership.realm_id
-        ctx.session.flash("alert", "Successfully changed password.")
+        ctx.session.flash("alert", ctx.t("password.changed"))
         raise redirect("/login/post-authenticate")
 
     def _render(self, req, resp, status: int = 200):
@@ -96,6 +102,6 @@ class ChangePassword:
             resp,
             "account/change_password.mako",
             status=status,
-            title="Change password",
+            title=req.context.t("account.change-password"),
             min_length=self._ui.password_min_length,
         )

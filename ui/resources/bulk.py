@@ -31,22 +31,17 @@ class BulkIssue:
         """Render the upload form, or refuse when the realm disallows it."""
         ctx = req.context
         if not ctx.realm.allow_bulk_upload:
-            ctx.session.flash("error", "That feature is not enabled for your realm!")
+            ctx.session.flash("error", ctx.t("codes.bulk-issue.not-enabled"))
             raise redirect("/")
         with self._db.connection() as conn:
             has_sms = issuance.sms_available(conn, self._envelope, ctx.realm)
         if not has_sms:
-            ctx.session.flash(
-                "error",
-                self._pages.catalogs.translate(
-                    ctx.locale, "codes.bulk-issue.no-sms-provider"
-                ),
-            )
+            ctx.session.flash("error", ctx.t("codes.bulk-issue.no-sms-provider"))
         self._pages.render(
             req,
             resp,
             "codes/bulk_issue.mako",
-            title="Bulk issue codes",
+            title=ctx.t("codes.bulk-issue.title"),
             has_sms=has_sms,
             templates=sorted((ctx.realm.alternate_sms_templates or {}).keys()),
         )

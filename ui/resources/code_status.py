@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid as uuidlib
 
+from api.common.i18n import N_
 from models import audit
 from models.accounts.rbac import Permission
 from models.codes import core as codes
@@ -12,7 +13,7 @@ from models.errors import DomainError
 from ui.guards import requires
 from ui.web import redirect
 
-NOT_FOUND = "code not found, it may have expired and been removed"
+NOT_FOUND = N_("codes.status.not-found")
 
 
 class CodeStatus:
@@ -38,7 +39,7 @@ class CodeStatus:
         try:
             canonical = str(uuidlib.UUID(code_uuid))
         except ValueError:
-            return self._form(req, resp, status=422, error=NOT_FOUND)
+            return self._form(req, resp, status=422, error=req.context.t(NOT_FOUND))
         if canonical != code_uuid:
             raise redirect(f"/codes/{canonical}")
         ctx = req.context
@@ -47,7 +48,7 @@ class CodeStatus:
                 row = codes.code_status(conn, ctx.realm.id, canonical)
                 names = issuance.issuer_names(conn, row)
         except DomainError:
-            return self._form(req, resp, status=422, error=NOT_FOUND)
+            return self._form(req, resp, status=422, error=req.context.t(NOT_FOUND))
         self._show(req, resp, row, names)
 
     @requires(Permission.CODE_EXPIRE)
@@ -66,11 +67,13 @@ class CodeStatus:
             )
         except DomainError as ex:
             if ex.status == 404:
-                ctx.session.flash("error", f"Failed to process form: {NOT_FOUND}")
+                message = ctx.t(NOT_FOUND)
+                ctx.session.flash("error", ctx.t("codes.status.form-failed", message))
                 raise redirect("/codes/status") from ex
-            ctx.session.flash("error", f"Failed to process form: {ex.message}")
+            message = ctx.t("codes.status.form-failed", ex.message)
+            ctx.session.flash("error", message)
             raise redirect(f"/codes/{code_uuid}") from ex
-        ctx.session.flash("alert", "Expired code.")
+        ctx.session.flash("alert", ctx.t("codes.status.expired-flash"))
         # Post/redirect/get: a reload of the result must not expire again.
         raise redirect(f"/codes/{code_uuid}")
 
@@ -80,7 +83,7 @@ class CodeStatus:
             req,
             resp,
             "codes/show.mako",
-            title="Code status",
+            title=req.context.t("codes.status.title"),
             code=row,
             issuing_user=names[0],
             issuing_app=names[1],
@@ -97,7 +100,7 @@ class CodeStatus:
             resp,
             "codes/status.mako",
             status=status,
-            title="Check code status",
+            title=req.context.t("nav.check-code-status"),
             recent=recent,
             uuid_error=error,
         )

@@ -96,7 +96,7 @@ class IssueCode:
             req,
             resp,
             "codes/issue.mako",
-            title="Issue code",
+            title=req.context.t("codes.issue.title"),
             test_types=[
                 t for t in issuance.UI_TEST_TYPES if codes.realm_allows(realm, t)
             ],

@@ -22,7 +22,12 @@ class ResetPassword:
 
     def on_get(self, req, resp):
         """Render the email form."""
-        self._pages.render(req, resp, "login/reset_password.mako", title="Reset")
+        self._pages.render(
+            req,
+            resp,
+            "login/reset_password.mako",
+            title=req.context.t("login.reset-password"),
+        )
 
     def on_post(self, req, resp):
         """Queue the mail and answer the same whether the address is known or not."""
@@ -33,7 +38,7 @@ class ResetPassword:
             client=request_ip(req),
             now=self._clock.now(),
         )
-        session.flash("alert", "Password reset email sent.")
+        session.flash("alert", req.context.t("login.reset-sent"))
         raise redirect("/login/reset-password")
 
 
@@ -74,12 +79,14 @@ class ManageAccount:
                         now=self._clock.now(),
                     )
             except SigninError as ex:
-                session.flash("error", f"Select password failed: {ex}")
+                session.flash(
+                    "error", req.context.t("login.select-password-failed", ex)
+                )
                 return self._reset_form(req, resp, token, status=422)
             except TokenError as ex:
-                session.flash("error", f"Failed to change password: {ex}")
+                session.flash("error", req.context.t("password.change-failed", ex))
                 return self._reset_form(req, resp, token, status=422)
-            session.flash("alert", "Successfully selected new password.")
+            session.flash("alert", req.context.t("login.password-selected"))
             raise redirect("/")
         if mode == "verifyEmail" and req.context.user is not None:
             return self._send_verification(req)
@@ -100,7 +107,7 @@ class ManageAccount:
             resp,
             "login/choose_password.mako",
             status=status,
-            title="Choose a password",
+            title=req.context.t("login.choose-password"),
             email=email,
             problem=problem,
             token=token or "",
@@ -113,9 +120,9 @@ class ManageAccount:
             with self._db.connection() as conn:
                 account_flows.verify_email(conn, token, self._clock.now())
         except TokenError as ex:
-            session.flash("error", f"Failed to verify email: {ex}")
+            session.flash("error", req.context.t("account.verify-failed", ex))
             raise redirect("/") from ex
-        session.flash("alert", "Email address verified.")
+        session.flash("alert", req.context.t("account.email-verified-flash"))
         raise redirect("/")
 
     def _verify_prompt(self, req, resp):
@@ -126,13 +133,17 @@ class ManageAccount:
             and ctx.realm.email_verified_mode == memberships.MODE_REQUIRED
         )
         self._pages.render(
-            req, resp, "login/verify_email.mako", title="Verify", required=required
+            req,
+            resp,
+            "login/verify_email.mako",
+            title=req.context.t("account.verify-email"),
+            required=required,
         )
 
     def _send_verification(self, req):
         ctx = req.context
         if ctx.realm is None:
-            ctx.session.flash("error", "Please select a realm to continue.")
+            ctx.session.flash("error", ctx.t("login.select-realm-first"))
             raise redirect("/login/select-realm")
         try:
             with self._db.connection() as conn:
@@ -145,7 +156,7 @@ class ManageAccount:
                     envelope=self._envelope,
                 )
         except mailer.MailError as ex:
-            ctx.session.flash("error", f"Failed to send verification email: {ex}")
+            ctx.session.flash("error", ctx.t("account.verify-send-failed", ex))
             raise redirect("/login/manage-account?mode=verifyEmail") from ex
-        ctx.session.flash("alert", "Verification email sent.")
+        ctx.session.flash("alert", ctx.t("account.verify-sent"))
         raise redirect("/login/manage-account?mode=verifyEmail")

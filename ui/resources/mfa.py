@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import falcon
 
+from api.common.i18n import N_
 from api.common.middleware import form_value
 from models.accounts import memberships, mfa
 from ui.guards import signed_in
@@ -30,13 +31,10 @@ class RegisterFactor:
         if ctx.realm is not None:
             mode = memberships.effective_mfa_mode(ctx.realm, ctx.membership, ctx.now)
             kind, message = {
-                memberships.MODE_REQUIRED: ("error", "mfa.notice-required"),
-                memberships.MODE_PROMPT: ("warning", "mfa.notice-prompt"),
-            }.get(mode, ("warning", "mfa.notice-optional"))
-            ctx.session.flash(
-                kind,
-                self._pages.catalogs.translate(ctx.locale, message, ctx.realm.name),
-            )
+                memberships.MODE_REQUIRED: ("error", N_("mfa.notice-required")),
+                memberships.MODE_PROMPT: ("warning", N_("mfa.notice-prompt")),
+            }.get(mode, ("warning", N_("mfa.notice-optional")))
+            ctx.session.flash(kind, ctx.t(message, ctx.realm.name))
         self._render(req, resp, mode=mode)
 
     def on_post(self, req, resp):
@@ -62,7 +60,7 @@ class RegisterFactor:
         ctx.session.data.pop("mfa_secret", None)
         # A code was just checked: this session has passed a second factor.
         ctx.session.data["mfa"] = True
-        ctx.session.flash("alert", "Authenticator app added.")
+        ctx.session.flash("alert", ctx.t("mfa.added"))
         raise redirect("/login/register-phone")
 
     def on_delete(self, req, resp):
@@ -78,7 +76,7 @@ class RegisterFactor:
             ctx.session.data["mfa"] = False
         ctx.session.flash(
             "alert" if removed else "error",
-            "Authenticator app removed." if removed else "No such authenticator.",
+            ctx.t("mfa.removed") if removed else ctx.t("mfa.no-such"),
         )
         raise redirect("/login/register-phone")
 
@@ -94,7 +92,7 @@ class RegisterFactor:
             resp,
             "login/register_phone.mako",
             status=status,
-            title="Multi-factor authentication",
+            title=ctx.t("mfa.title"),
             factors=factors,
             secret=secret,
             qr=mfa.qr_svg_data_uri(mfa.provisioning_uri(secret, ctx.user.email)),

@@ -102,7 +102,7 @@ class AccountPasskeys:
             raise redirect("/account") from None
         # The authenticator verified the person just now: a second factor.
         ctx.session.data["mfa"] = True
-        ctx.session.flash("alert", "Passkey added.")
+        ctx.session.flash("alert", ctx.t("mfa.passkey-added"))
         raise redirect("/account")
 
     def on_delete_passkey(self, req, resp, passkey_id: int):
@@ -112,14 +112,15 @@ class AccountPasskeys:
             removed = passkeys.remove(
                 conn, user_id=ctx.user.id, actor=_actor(ctx.user), passkey_id=passkey_id
             )
-        _removed_flash(ctx.session, removed)
+        _removed_flash(ctx, removed)
         raise redirect("/account")
 
 
-def _removed_flash(session, name: str | None) -> None:
-    session.flash(
+def _removed_flash(ctx, name: str | None) -> None:
+    t = ctx.t
+    ctx.session.flash(
         "alert" if name else "error",
-        f"Passkey removed: {name}." if name else "No such passkey.",
+        t("mfa.passkey-removed", name) if name else t("mfa.passkey-no-such"),
     )
 
 
@@ -143,7 +144,7 @@ class MemberPasskeys:
                 passkey_id=passkey_id,
                 realm_id=ctx.realm.id,
             )
-        _removed_flash(ctx.session, removed)
+        _removed_flash(ctx, removed)
         raise redirect(f"/realm/users/{user_id}")
 
 

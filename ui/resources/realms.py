@@ -44,14 +44,18 @@ class SelectRealm:
         raw = form_value(req, "realm") or ""
         chosen = memberships.find(ctx.memberships, int(raw) if raw.isdigit() else 0)
         if chosen is None:
-            ctx.session.flash("error", "Invalid realm selection.")
+            ctx.session.flash("error", ctx.t("login.invalid-realm"))
             return self._render(req, resp, status=422)
         _choose(ctx.session, chosen.realm_id)
         raise redirect("/login/post-authenticate")
 
     def _render(self, req, resp, status: int = 200):
         self._pages.render(
-            req, resp, "login/select_realm.mako", status=status, title="Select realm"
+            req,
+            resp,
+            "login/select_realm.mako",
+            status=status,
+            title=req.context.t("login.select-realm"),
         )
 
 
@@ -67,7 +71,9 @@ class PostAuthenticate:
         if membership is None and admin:
             raise redirect(admin)
         if membership is None:
-            req.context.session.flash("error", "Please select a realm to continue.")
+            req.context.session.flash(
+                "error", req.context.t("login.select-realm-first")
+            )
             raise redirect("/login/select-realm")
         raise redirect(memberships.landing_path(membership.permissions))
 

@@ -8,7 +8,7 @@ from api.common.middleware import form_value
 from models.accounts import passkeys, signin
 from models.accounts.firebase import FirebaseTokenError
 from ui.guards import signed_in
-from ui.web import redirect, wants_json
+from ui.web import redirect, signin_text, wants_json
 
 REAUTH_REDIR = "login/register-phone"
 # The second-factor step must follow the password within 5 minutes.
@@ -47,7 +47,7 @@ class Home:
             req,
             resp,
             "login/signin.mako",
-            title="Sign in",
+            title=req.context.t("login.sign-in"),
             provider=self._provider,
             firebase=self._firebase,
             reauth_email=None,
@@ -67,16 +67,12 @@ class Reauth:
         """Render the refresh-authentication form."""
         if req.context.user is None or not reauth_redir(req.get_param("redir")):
             raise redirect("/")
-        req.context.session.flash(
-            "alert",
-            "This operation is sensitive and requires recent authentication. "
-            "Please sign-in again.",
-        )
+        req.context.session.flash("alert", req.context.t("login.reauth-required"))
         self._pages.render(
             req,
             resp,
             "login/signin.mako",
-            title="Sign in",
+            title=req.context.t("login.sign-in"),
             provider=self._provider,
             firebase=self._firebase,
             reauth_email=req.context.user.email,
@@ -119,7 +115,7 @@ class SessionCreate:
                         return self._ask_totp(req, resp, result, now)
                     user, mfa_done = result.user, False
         except (signin.SigninError, FirebaseTokenError) as ex:
-            return self._failed(req, resp, str(ex))
+            return self._failed(req, resp, signin_text(req.context.t, ex))
         session.data.pop("pending", None)
         mfa = mfa_done if mfa_done is not None else session.data.pop("fb_mfa", False)
         alone = session.data.pop("pk_alone", False)
@@ -190,7 +186,7 @@ class SessionCreate:
             req,
             resp,
             "login/totp.mako",
-            title="Sign in",
+            title=req.context.t("login.sign-in"),
             redir=reauth_redir(_field(req, "redir")),
             totp=result.totp,
             passkey=result.passkey,

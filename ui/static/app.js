@@ -4,6 +4,17 @@
 (function () {
   "use strict";
 
+  // Texts in the page's language, from base.mako (English if absent).
+  var TEXT = (function () {
+    try { return JSON.parse(document.body.getAttribute("data-i18n") || "{}"); }
+    catch (e) { return {}; }
+  })();
+  function text(key, fallback, values) {
+    var s = TEXT[key] || fallback;
+    Object.keys(values || {}).forEach(function (k) { s = s.split("{" + k + "}").join(values[k]); });
+    return s;
+  }
+
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.getAttribute("content") : "";
@@ -123,10 +134,11 @@
   }
 
   function formatLeft(seconds) {
-    if (seconds <= 0) return "expired";
+    if (seconds <= 0) return text("expired", "Expired");
+    // h:mm:ss reads the same in every language the UI speaks.
     var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60);
     var s = Math.floor(seconds % 60);
-    return (h ? h + "h " : "") + m + "m " + (s < 10 ? "0" : "") + s + "s";
+    return (h ? h + ":" + (m < 10 ? "0" : "") : "") + m + ":" + (s < 10 ? "0" : "") + s;
   }
   function tick() {
     var now = Date.now() / 1000;
@@ -140,7 +152,7 @@
     disableControls();
     document.querySelectorAll("[data-timestamp]").forEach(function (el) {
       var d = new Date(el.getAttribute("data-timestamp"));
-      if (!isNaN(d)) el.textContent = d.toLocaleString();
+      if (!isNaN(d)) el.textContent = d.toLocaleString(document.documentElement.lang || undefined);
     });
     setupIssue();
     setupBulk();
@@ -178,7 +190,7 @@
         if (!pair) return;
         var json = pair[1];
         if (!pair[0].ok || json.error) {
-          flash.error(json.error || "Failed to issue code.");
+          flash.error(json.error || text("issueFailed", "Failed to issue code."));
           return;
         }
         var digits = document.getElementById("code-digits");
@@ -336,7 +348,7 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var file = document.getElementById("csv").files[0];
-      if (!file) { flash.error("Choose a CSV file first."); return; }
+      if (!file) { flash.error(text("chooseFile", "Choose a CSV file first.")); return; }
       if (remember.checked) {
         document.cookie = "retryCode=" + encodeURIComponent(retry.value) +
           "; max-age=86400; path=/codes; samesite=strict";
@@ -389,7 +401,8 @@
       state.successes.length <= SHOW_MAX && state.errors.length <= SHOW_MAX;
     document.getElementById("bulk-receipt").hidden = state.receipt.length === 0;
     document.getElementById("bulk-status").textContent =
-      state.finished ? "Done: " + state.ok + " issued, " + state.failed + " failed." : "";
+      state.finished ? text("bulkDone", "Done: {ok} issued, {failed} failed.",
+        { ok: state.ok, failed: state.failed }) : "";
   }
 
   function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
@@ -454,7 +467,8 @@
             if (!json.codes && retryAfter && attempt < 3) {
               var wait = Math.max(1, (Date.parse(retryAfter) - Date.now()) / 1000 || Number(retryAfter) || 1);
               document.getElementById("bulk-status").textContent =
-                "Rate limited. Sleeping for " + Math.ceil(wait) + "s.";
+                text("rateLimited", "Rate limited. Sleeping for {seconds} s.",
+                  { seconds: Math.ceil(wait) });
               return sleep(wait * 1000).then(function () { return sendBatch(batch, attempt + 1); });
             }
             return { uuids: uuids, json: json };

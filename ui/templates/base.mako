@@ -3,12 +3,24 @@
 ## markup; a page that needs its own script adds
 ## <%block name="scripts"><script src="/static/js/x.js" defer></script></%block>.
 <%!
+    import json
     from ui import chrome
 %>
 <%
     brand = (realm.name + (' - ' + realm.region_code if realm.region_code else '')) if realm else server
     admin_links = chrome.realm_admin_links(can) if membership else []
-    banners = chrome.realm_banners(realm, can, features, t) if membership else []
+    banners = chrome.realm_banners(realm, can, features, t, fmt) if membership else []
+    # Texts app.js and passkeys.js show, in the page's language.
+    js_texts = {
+        'expired': t('codes.status.expired'),
+        'issueFailed': t('codes.issue.failed'),
+        'chooseFile': t('codes.bulk-issue.choose-file'),
+        'bulkDone': t('codes.bulk-issue.done', '{ok}', '{failed}'),
+        'rateLimited': t('codes.bulk-issue.rate-limited', '{seconds}'),
+        'passkeyRefused': t('mfa.passkey-refused'),
+        'passkeyInsecure': t('mfa.passkey-insecure'),
+        'passkeyUnfinished': t('mfa.passkey-unfinished'),
+    }
 %>
 <!doctype html>
 <html lang="${lang}" dir="${direction}">
@@ -27,15 +39,15 @@
   <script src="/static/app.js" defer></script>
   <%block name="scripts"></%block>
 </head>
-<body class="d-flex flex-column min-vh-100 ${'disabled-controls' if disabled_controls else ''}">
-<a class="visually-hidden-focusable skip-link" href="#main">Skip to content</a>
-<nav class="navbar navbar-expand-xl navbar-dark app-navbar" data-bs-theme="dark" aria-label="Main">
+<body class="d-flex flex-column min-vh-100 ${'disabled-controls' if disabled_controls else ''}" data-i18n="${json.dumps(js_texts)}">
+<a class="visually-hidden-focusable skip-link" href="#main">${t('nav.skip-to-content')}</a>
+<nav class="navbar navbar-expand-xl navbar-dark app-navbar" data-bs-theme="dark" aria-label="${t('nav.main-label')}">
   <div class="container-fluid app-container">
     <a class="navbar-brand d-flex align-items-center gap-2" href="/" title="${brand}">
       <img src="/static/icons/icon.svg" alt="" width="28" height="28">
-      <span class="brand">${brand}</span>
+      <span class="brand" dir="auto">${brand}</span>
     </a>
-    <button class="navbar-toggler" type="button" id="nav-toggler" data-bs-toggle="collapse" data-bs-target="#main-nav" aria-controls="main-nav" aria-expanded="false" aria-label="Toggle navigation">
+    <button class="navbar-toggler" type="button" id="nav-toggler" data-bs-toggle="collapse" data-bs-target="#main-nav" aria-controls="main-nav" aria-expanded="false" aria-label="${t('nav.toggle')}">
       <span class="navbar-toggler-icon"></span>
     </button>
     <div class="collapse navbar-collapse" id="main-nav">
@@ -84,7 +96,7 @@
   % if user:
         <li class="nav-item dropdown">
           <a class="nav-link text-nowrap dropdown-toggle user-menu" href="#" id="user-menu" title="${user.email}" role="button" data-bs-toggle="dropdown" aria-expanded="false">
-            <i class="bi bi-person-circle" aria-hidden="true"></i> <span class="user-email">${user.email}</span>
+            <i class="bi bi-person-circle" aria-hidden="true"></i> <span class="user-email" dir="ltr">${user.email}</span>
           </a>
           <ul class="dropdown-menu dropdown-menu-xl-end" data-bs-theme="light" aria-labelledby="user-menu">
             <li><h6 class="dropdown-header">${user.name or user.email}</h6></li>
@@ -126,7 +138,7 @@
   % for message in flashes.get(kind, []):
   <div class="alert ${chrome.FLASH_CLASSES[kind]} alert-dismissible fade show flash flash-${kind}" role="${'alert' if kind == 'error' else 'status'}">
     <i class="bi ${chrome.FLASH_ICONS[kind]} me-2" aria-hidden="true"></i>${message}
-    <button type="button" class="btn-close" data-bs-dismiss="alert" aria-label="Close"></button>
+    <button type="button" class="btn-close" data-bs-dismiss="alert" aria-label="${t('nav.close')}"></button>
   </div>
   % endfor
 % endfor

@@ -223,13 +223,13 @@ def test_spanish_from_accept_language_and_lang_parameter(client, device_key):
     assert "Esta solicitud no es válida" in resp.text
 
 
-def test_realm_default_locale_applies_without_preference(client, conn, device_key):
+def test_realm_default_locale_does_not_pick_the_catalogue(client, conn, device_key):
+    # Spec 9: lang, Accept-Language, then English; the realm's default locale
+    # only chooses among its dynamic translations (tests/api/redirect/
+    # test_dynamic_translations.py).
     realms_q.update_realm(conn, _realm_id(conn), default_locale="es")
-    assert "Enviar mi código" in open_form(client, device_key).text
-    assert (
-        "Send my code"
-        in open_form(client, device_key, **{"Accept-Language": "en"}).text
-    )
+    page = open_form(client, device_key).text
+    assert "Send my code" in page and '<html lang="en"' in page
 
 
 def _realm_id(conn):
@@ -283,3 +283,11 @@ def test_report_routes_are_rate_limited_per_ip(conn, redis_client, redis_url, re
     finally:
         redis_client.delete(*stored)
         services.close()
+
+
+def test_the_stylesheet_is_served(client):
+    # The "/" sink of the link redirector must not swallow /static.
+    resp = client.simulate_get("/static/report.css", headers={"Host": REDIRECT_DOMAIN})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].startswith("text/css")
+    assert "margin-inline" in resp.text

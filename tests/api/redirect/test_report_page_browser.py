@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.redirect.browser import chromium_page, redirect_stack
+from tests.ui.browser import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -53,3 +54,36 @@ def test_tampered_session_cannot_submit(stack):
         page.click("#submit")
         page.wait_for_load_state()
         assert "This page does not exist." in page.inner_text("main")
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang", "direction"),
+    [
+        ("ar", "ar", "rtl"),
+        ("ja", "ja", "ltr"),
+        ("de", "de", "ltr"),
+        ("zh-HK", "zh-HK", "ltr"),
+    ],
+)
+def test_the_form_in_four_languages(stack, locale, lang, direction):
+    from api.common.i18n import Catalogues
+    from api.redirect.pages import LOCALE_DIR
+
+    catalogues = Catalogues(LOCALE_DIR)
+    title = catalogues.t(locale.replace("-", "_"), "report.title")
+    assert title != catalogues.t("en", "report.title")
+    with chromium_page(stack, locale=locale) as page:
+        page.goto(f"{stack.base_url}/report")
+        assert page.title() == title
+        assert page.locator("h1").inner_text() == title
+        html = page.locator("html")
+        assert html.get_attribute("lang") == lang
+        assert html.get_attribute("dir") == direction
+        shoot(page, f"i18n-report-{locale}")
+        if direction == "rtl":
+            # Labels start at the right edge of the form.
+            label = page.locator("label[for=phone]").bounding_box()
+            field = page.locator("#phone").bounding_box()
+            assert label["x"] + label["width"] == pytest.approx(
+                field["x"] + field["width"], abs=2
+            )

@@ -20,6 +20,12 @@
     return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
+  // Texts in the page's language, from base.mako (English if absent).
+  var TEXT = (function () {
+    try { return JSON.parse(document.body.getAttribute("data-i18n") || "{}"); }
+    catch (e) { return {}; }
+  })();
+
   function showError(text) {
     var box = document.getElementById("passkey-error");
     if (box) { box.textContent = text; box.classList.remove("d-none"); }
@@ -37,7 +43,7 @@
       body: "{}"
     }).then(function (resp) {
       return resp.json().then(function (body) {
-        if (!resp.ok) { throw new Error(body.error || "The server refused."); }
+        if (!resp.ok) { throw new Error(body.error || TEXT.passkeyRefused || "The server refused."); }
         return body;
       });
     });
@@ -103,7 +109,7 @@
       // (username-less sign-in) disappears; elsewhere, say why it cannot work.
       form.classList.add("d-none");
       if (!form.hasAttribute("data-optional")) {
-        showError("Passkeys need a secure context: HTTPS or http://localhost.");
+        showError(TEXT.passkeyInsecure || "Passkeys need a secure context: HTTPS or http://localhost.");
       }
       return;
     }
@@ -115,7 +121,7 @@
         form.elements[field].value = JSON.stringify(credential);
         form.submit();
       }).catch(function (err) {
-        showError(err && err.message ? err.message : "The passkey step did not finish.");
+        showError(err && err.message ? err.message : (TEXT.passkeyUnfinished || "The passkey step did not finish."));
       });
     });
   }

@@ -29,24 +29,24 @@
     </section>
     <section class="card mt-4" id="passkeys">
       <div class="card-header d-flex justify-content-between align-items-center">
-        <span><i class="bi bi-key" aria-hidden="true"></i> Passkeys</span>
+        <span><i class="bi bi-key" aria-hidden="true"></i> ${t('mfa.passkeys')}</span>
         <span class="badge text-bg-light border">${len(passkeys)}</span>
       </div>
 % if passkeys:
       <div class="table-responsive">
       <table class="table table-sm table-hover mb-0" id="passkey-list">
-        <thead><tr><th scope="col">Name</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"></th></tr></thead>
+        <thead><tr><th scope="col">${t('account.name')}</th><th scope="col">${t('mfa.enrolled-at')}</th><th scope="col">${t('mfa.passkey-last-used')}</th><th scope="col"><span class="visually-hidden">${t('mfa.delete')}</span></th></tr></thead>
         <tbody>
   % for key in passkeys:
           <tr>
             <td>${key.friendly_name}</td>
-            <td>${key.created_at.strftime('%Y-%m-%d %H:%M')}</td>
-            <td>${key.last_used_at.strftime('%Y-%m-%d %H:%M') if key.last_used_at else 'never'}</td>
+            <td>${fmt.datetime(key.created_at, 'short')}</td>
+            <td>${fmt.datetime(key.last_used_at, 'short') if key.last_used_at else t('mfa.passkey-never')}</td>
             <td class="text-end">
               <form method="post" action="/account/passkeys/${key.id}" class="d-inline">
                 <input type="hidden" name="csrf_token" value="${csrf}">
                 <input type="hidden" name="_method" value="DELETE">
-                <button type="submit" class="btn btn-sm btn-outline-danger" data-confirm="Are you sure you want to remove the passkey ${key.friendly_name}?">Remove</button>
+                <button type="submit" class="btn btn-sm btn-outline-danger" data-confirm="${t('mfa.passkey-confirm-remove', key.friendly_name)}">${t('mfa.delete')}</button>
               </form>
             </td>
           </tr>
@@ -56,22 +56,22 @@
       </div>
 % endif
       <div class="card-body">
-        <p class="text-body-secondary small">A passkey signs you in with this device's screen lock or a security key, and cannot be phished. It counts as your second factor.</p>
+        <p class="text-body-secondary small">${t('mfa.passkey-explain')}</p>
         <div class="alert alert-danger d-none" id="passkey-error" role="alert"></div>
 % if fresh:
         <form method="post" action="/account/passkeys" id="passkey-add" class="row g-2 align-items-end">
           <input type="hidden" name="csrf_token" value="${csrf}">
           <input type="hidden" name="credential" value="">
           <div class="col-sm-8">
-            <label class="form-label" for="passkey-name">Passkey name</label>
-            <input class="form-control" id="passkey-name" name="name" maxlength="100" required placeholder="e.g. Work laptop">
+            <label class="form-label" for="passkey-name">${t('mfa.passkey-name')}</label>
+            <input class="form-control" id="passkey-name" name="name" maxlength="100" required placeholder="${t('mfa.passkey-name-example')}">
           </div>
           <div class="col-sm-4">
-            <button type="submit" class="btn btn-primary w-100" id="passkey-add-button"><i class="bi bi-plus-lg" aria-hidden="true"></i> Add passkey</button>
+            <button type="submit" class="btn btn-primary w-100" id="passkey-add-button"><i class="bi bi-plus-lg" aria-hidden="true"></i> ${t('mfa.passkey-add')}</button>
           </div>
         </form>
 % else:
-        <a class="btn btn-outline-primary" href="/login?redir=login/register-phone">Sign in again to add a passkey</a>
+        <a class="btn btn-outline-primary" href="/login?redir=login/register-phone">${t('mfa.passkey-sign-in-again')}</a>
 % endif
       </div>
     </section>

@@ -1,4 +1,12 @@
 <%inherit file="../base.mako"/>
+<%
+    # Literal ids so that extraction sees every one of them.
+    type_texts = {
+        'confirmed': (t('codes.issue.type-confirmed'), t('codes.issue.type-confirmed-help')),
+        'likely': (t('codes.issue.type-likely'), t('codes.issue.type-likely-help')),
+        'negative': (t('codes.issue.type-negative'), t('codes.issue.type-negative-help')),
+    }
+%>
 <h1 class="h3 page-title"><i class="bi bi-plus-square" aria-hidden="true"></i> ${t('codes.issue.title')}</h1>
 % if welcome:
 <div class="welcome mb-4" id="welcome-message">${welcome | n}</div>
@@ -13,8 +21,8 @@
     % for i, tt in enumerate(test_types):
       <label class="test-type form-check border rounded-2 px-3 py-2 ps-5 mb-0">
         <input class="form-check-input" type="radio" name="testType" value="${tt}" ${'checked' if i == 0 else ''}>
-        <span class="fw-semibold">${t('codes.issue.type-' + tt)}</span>
-        <span class="d-block hint">${t('codes.issue.type-' + tt + '-help')}</span>
+        <span class="fw-semibold">${type_texts[tt][0]}</span>
+        <span class="d-block hint">${type_texts[tt][1]}</span>
       </label>
     % endfor
     </div>
@@ -57,7 +65,7 @@
   <h2 class="h5 text-success-emphasis" id="result-heading" data-sms="${t('codes.issue.sms-sent')}" data-plain="${t('codes.issue.generated')}">${t('codes.issue.generated')}</h2>
   <p id="sms-expiry" class="mb-2" hidden>${t('codes.issue.link-expires-in')} <span class="countdown fw-semibold" id="long-countdown"></span></p>
   <p id="backup-label" class="hint mb-0" hidden>${t('codes.issue.backup-code')}</p>
-  <div id="code-digits" class="digits" aria-label="code"></div>
+  <div id="code-digits" class="digits" aria-label="${t('codes.issue.code-label')}"></div>
   <p>${t('codes.issue.expires-in')} <span class="countdown fw-semibold" id="code-countdown"></span></p>
   <div class="d-flex flex-wrap align-items-center gap-2 mb-3">
     <span class="text-body-secondary">${t('codes.issue.uuid')}</span>

@@ -1,5 +1,11 @@
 <%inherit file="../base.mako"/>
 <%
+    type_labels = {
+        'confirmed': t('codes.issue.type-confirmed'),
+        'likely': t('codes.issue.type-likely'),
+        'negative': t('codes.issue.type-negative'),
+        'user-report': t('codes.status.type-user-report'),
+    }
     state_badge = 'text-bg-success' if code.claimed else ('text-bg-primary' if active else 'text-bg-secondary')
 %>
 <nav aria-label="breadcrumb">
@@ -20,7 +26,7 @@
   % else:
     <dt class="col-sm-4">${t('codes.status.issuing-user')}</dt><dd class="col-sm-8">${issuing_user or t('codes.status.unknown-user')}</dd>
   % endif
-    <dt class="col-sm-4">${t('codes.status.test-type')}</dt><dd class="col-sm-8">${code.test_type.title()}</dd>
+    <dt class="col-sm-4">${t('codes.status.test-type')}</dt><dd class="col-sm-8">${type_labels.get(code.test_type, code.test_type)}</dd>
     <dt class="col-sm-4">${t('codes.status.status')}</dt>
     <dd class="col-sm-8"><span class="badge ${state_badge}" id="code-state">${t('codes.status.claimed') if code.claimed else (t('codes.status.not-claimed') if active else t('codes.status.expired'))}</span></dd>
   % if active:

@@ -27,7 +27,7 @@
   % for r in recent:
     <li class="list-group-item">
       <a href="/codes/${r.uuid}" class="text-uuid">${r.uuid}</a>
-      <div class="small text-body-secondary" data-timestamp="${r.created_at.isoformat()}">${r.created_at.strftime('%Y-%m-%d %H:%M UTC')}</div>
+      <div class="small text-body-secondary" data-timestamp="${r.created_at.isoformat()}">${fmt.datetime(r.created_at, 'short')} UTC</div>
     </li>
   % endfor
   </ul>

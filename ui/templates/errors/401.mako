@@ -1,3 +1,3 @@
 <%inherit file="../base.mako"/>
 <%namespace name="page" file="_page.mako"/>
-<%call expr="page.error_page(401, 'bi-lock', 'Unauthorized', 'Go back')">You are not allowed to do that.</%call>
+<%call expr="page.error_page(401, 'bi-lock', t('static.error-401'), t('static.go-back'))">${t('static.error-401-text')}</%call>

@@ -8,7 +8,7 @@
         <p>${t('mfa.scan')}</p>
         <div class="d-flex flex-column flex-sm-row gap-4">
           <div class="text-center">
-            <img src="${qr}" alt="QR code" class="qr">
+            <img src="${qr}" alt="${t('mfa.qr-code')}" class="qr">
             <p class="mt-2 mb-0 text-uuid"><code id="totp-secret">${secret}</code></p>
           </div>
           <form method="post" action="/login/register-phone" id="mfa-form" class="flex-grow-1">
@@ -38,7 +38,7 @@
   % for f in factors:
             <tr>
               <td><i class="bi bi-phone" aria-hidden="true"></i> ${f.display_name}</td>
-              <td data-timestamp="${f.created_at.isoformat()}">${f.created_at.strftime('%Y-%m-%d %H:%M UTC')}</td>
+              <td data-timestamp="${f.created_at.isoformat()}">${fmt.datetime(f.created_at, 'short')} UTC</td>
               <td class="text-end">
                 <form method="post" action="/login/register-phone">
                   <input type="hidden" name="csrf_token" value="${csrf}">
@@ -58,7 +58,7 @@
     </section>
   </div>
 </div>
-<p class="mt-4 mb-0"><i class="bi bi-key" aria-hidden="true"></i> A passkey counts as a second factor too: <a href="/account#passkeys" id="add-passkey">add one on your account page</a>.</p>
+<p class="mt-4 mb-0"><i class="bi bi-key" aria-hidden="true"></i> ${t('mfa.passkey-hint')} <a href="/account#passkeys" id="add-passkey">${t('mfa.passkey-hint-link')}</a></p>
 <div class="mt-4">
 % if realm and not required:
   <a href="/login/post-authenticate" id="skip-mfa" class="btn btn-link px-0">${t('mfa.continue-without')} <i class="bi bi-arrow-right" aria-hidden="true"></i></a>

@@ -43,7 +43,7 @@
   <form method="post" action="/session" id="passkey-form" class="mt-3" data-optional="true">
     <input type="hidden" name="csrf_token" value="${csrf}">
     <input type="hidden" name="passkey" value="">
-    <button type="submit" id="passkey-signin" class="btn btn-outline-secondary w-100"><i class="bi bi-key" aria-hidden="true"></i> Sign in with a passkey</button>
+    <button type="submit" id="passkey-signin" class="btn btn-outline-secondary w-100"><i class="bi bi-key" aria-hidden="true"></i> ${t('login.passkey-sign-in')}</button>
   </form>
   % endif
   <p class="text-center small mt-3 mb-0"><a href="/login/reset-password">${t('login.forgot-password')}</a></p>

@@ -3,7 +3,7 @@
 <div class="card-body">
   <div class="text-center mb-4">
     <i class="bi bi-shield-lock display-6 text-primary" aria-hidden="true"></i>
-    <h1 class="h4 mt-2 mb-0">${t('mfa.verify-title') if totp else 'Confirm with your passkey'}</h1>
+    <h1 class="h4 mt-2 mb-0">${t('mfa.verify-title') if totp else t('mfa.passkey-confirm-title')}</h1>
   </div>
 % if totp:
   <form method="post" action="/session" id="totp-form">
@@ -22,7 +22,7 @@
     <input type="hidden" name="csrf_token" value="${csrf}">
     <input type="hidden" name="redir" value="${redir}">
     <input type="hidden" name="passkey" value="">
-    <button type="submit" id="passkey-signin" class="btn ${'btn-outline-primary' if totp else 'btn-primary'} w-100"><i class="bi bi-key" aria-hidden="true"></i> Use a passkey</button>
+    <button type="submit" id="passkey-signin" class="btn ${'btn-outline-primary' if totp else 'btn-primary'} w-100"><i class="bi bi-key" aria-hidden="true"></i> ${t('mfa.use-passkey')}</button>
   </form>
 % endif
 </div>

@@ -1,9 +1,11 @@
 <%inherit file="/base.mako"/>
 <%doc>The user-report form; `skip_form` leaves only the messages.</%doc>
 <%def name="title()">${t("report.title")}</%def>
+<% agency = realm_t("agencyDisplayName", realm.name) %>
 % if realm.agency_image:
-<img class="agency" src="${realm.agency_image}" alt="${realm.name}">
+<img class="agency" src="${realm.agency_image}" alt="${agency}">
 % endif
+<p class="agency-name" id="agency-name">${agency}</p>
 <h1>${t("report.title")}</h1>
 % if errors:
 <div class="errors" role="alert" id="errors">
@@ -13,18 +15,18 @@
 </div>
 % endif
 % if not skip_form:
-<p>${t("report.intro")}</p>
+<p id="intro">${realm_t("webReportIntroMessage", t("report.intro"))}</p>
 <form method="post" action="/report/issue${lang_query}" id="report-form">
   <input type="hidden" name="csrf_token" value="${csrf_token}">
   <label for="testDate">${t("report.test-date")}</label>
-  <input type="date" id="testDate" name="testDate" min="${min_date}" max="${max_date}" value="${form["testDate"]}">
-  <small>${t("report.test-date-help", min=min_date, max=max_date)}</small>
+  <input type="date" id="testDate" name="testDate" min="${min_date.isoformat()}" max="${max_date.isoformat()}" value="${form["testDate"]}">
+  <small id="test-date-help">${realm_t("webReportDateMessage", t("report.test-date-help", min=fmt.date(min_date), max=fmt.date(max_date)))}</small>
   % if field_errors.get("testDate"):
   <p class="field-error">${field_errors["testDate"]}</p>
   % endif
   <label for="phone">${t("report.phone")}</label>
   <input type="tel" id="phone" name="phone" autocomplete="tel" value="${form["phone"]}" required>
-  <small>${t("report.phone-help", duration=duration)}</small>
+  <small id="phone-help">${realm_t("webReportPhoneNumberMessage", t("report.phone-help", duration=fmt.duration(duration)))}</small>
   % if field_errors.get("phone"):
   <p class="field-error">${field_errors["phone"]}</p>
   % endif

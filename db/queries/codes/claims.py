@@ -15,10 +15,11 @@ import datetime as dt
 import psycopg
 from psycopg.rows import class_row
 
-from db.queries.codes.core import CodeRow
+from db.queries.codes.core import CODE_PROBE, CodeRow
 from db.queries.stats.counters import REALM_ARRAY_ADD
 
 CODE_COLUMNS = ", ".join(field.name for field in dataclasses.fields(CodeRow))
+_RETURNED = ", ".join(f"v.{field.name}" for field in dataclasses.fields(CodeRow))
 
 # Counter upserts fed by a CTE named ``claimed``; %(day)s/%(realm_id)s/%(app_id)s.
 _APP_UPSERT = (
@@ -43,16 +44,17 @@ def claim_code(
     None means "not claimable": unknown, expired, used, wrong type or a
     user-report code; the caller finds out which.
     """
+    # The conditions are on the updated row itself, so a concurrent claimer
+    # or expirer that locked it first is seen when the lock is released.
     with conn.cursor(row_factory=class_row(CodeRow)) as cur:
         return cur.execute(
-            "UPDATE verification_codes SET claimed = true, updated_at = %(now)s"
-            " WHERE realm_id = %(realm_id)s"
-            " AND (code = ANY(%(hmacs)s) OR long_code = ANY(%(hmacs)s))"
-            " AND NOT claimed AND user_report_id IS NULL"
-            " AND test_type = ANY(%(accepted)s)"
-            " AND CASE WHEN code = ANY(%(hmacs)s) THEN expires_at"
-            " ELSE long_expires_at END > %(now)s"
-            f" RETURNING {CODE_COLUMNS}",
+            "UPDATE verification_codes v SET claimed = true, updated_at = %(now)s"
+            f" FROM {CODE_PROBE} probe WHERE v.id = probe.id"
+            " AND NOT v.claimed AND v.user_report_id IS NULL"
+            " AND v.test_type = ANY(%(accepted)s)"
+            " AND CASE WHEN probe.long_matched THEN v.long_expires_at"
+            " ELSE v.expires_at END > %(now)s"
+            f" RETURNING {_RETURNED}",
             {"realm_id": realm_id, "hmacs": hmacs, "accepted": accepted, "now": now},
         ).fetchone()
 

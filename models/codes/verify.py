@@ -137,15 +137,7 @@ class Verifier:
             raise _database_failure(conn, ex) from ex
         if verified is None:
             verified = self._claim_with_transaction(
-                conn,
-                signing_key,
-                realm_id,
-                app_id,
-                request,
-                hmacs,
-                accepted,
-                nonce,
-                now,
+                conn, signing_key, (realm_id, app_id), request, accepted, nonce, now
             )
         # Counted once the claim has committed.
         metrics.CODES_CLAIMED.labels(metrics.realm_label(realm_id)).inc()
@@ -175,22 +167,19 @@ class Verifier:
         return verified
 
     def _claim_with_transaction(
-        self, conn, signing_key, realm_id, app_id, request, hmacs, accepted, nonce, now
+        self, conn, signing_key, caller, request, accepted, nonce, now
     ) -> VerifiedCode:
+        """Lock the code, refuse with the reason or claim it, in one transaction."""
+        realm_id, app_id = caller
         refused, verified = None, None
         try:
             with conn.transaction():
                 try:
-                    verified = self._claim_and_sign(
-                        conn,
-                        signing_key,
-                        realm_id,
-                        app_id,
-                        request,
-                        hmacs,
-                        accepted,
-                        nonce,
-                        now,
+                    row = self._claim_with_checks(
+                        conn, realm_id, request.code, accepted, nonce, now
+                    )
+                    verified = self._issue_token(
+                        conn, signing_key, row, realm_id, app_id, now
                     )
                 except _Refused as ex:
                     refused = ex
@@ -208,14 +197,6 @@ class Verifier:
         if verified is not None:
             return verified
         raise refused.error
-
-    def _claim_and_sign(
-        self, conn, signing_key, realm_id, app_id, request, hmacs, accepted, nonce, now
-    ) -> VerifiedCode:
-        row = self._claim_with_checks(
-            conn, realm_id, request.code, accepted, nonce, now
-        )
-        return self._issue_token(conn, signing_key, row, realm_id, app_id, now)
 
     def _claim_with_checks(self, conn, realm_id, code, accepted, nonce, now):
         """Lock the code, refuse with the reason, or claim a user-report code."""

@@ -34,6 +34,7 @@ from models.codes.tokens import (
 )
 from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
+from models.realms.apikeys import StaleApiKey
 from models.secrets import Secrets
 from models.settings import TokenSettings
 from models.stats import counters as stats
@@ -122,8 +123,13 @@ class Verifier:
         realm_id: int,
         app_id: int,
         request: VerifyRequest,
+        key_version: str | None = None,
     ) -> VerifiedCode:
-        """Claim the code once and return a signed verification token."""
+        """Claim the code once and return a signed verification token.
+
+        With ``key_version`` (a cached API key's), the first read also checks
+        the key is unchanged and raises StaleApiKey, claiming nothing, if not.
+        """
         signing_key = self._keys.active(conn)
         accepted = expand_accept(request.accept)
         nonce = decode_nonce(request.nonce)
@@ -131,7 +137,7 @@ class Verifier:
         hmacs = self._secrets.hmac_all(conn, CODE_HMAC, request.code)
         try:
             verified = self._claim_plain_code(
-                conn, signing_key, realm_id, app_id, hmacs, sorted(accepted), now
+                conn, signing_key, (realm_id, app_id, key_version), hmacs, accepted, now
             )
         except psycopg.Error as ex:
             raise _database_failure(conn, ex) from ex
@@ -144,7 +150,7 @@ class Verifier:
         return verified
 
     def _claim_plain_code(
-        self, conn, signing_key, realm_id, app_id, hmacs, accepted, now
+        self, conn, signing_key, caller, hmacs, accepted, now
     ) -> VerifiedCode | None:
         """The common case in two round trips and no explicit transaction.
 
@@ -153,9 +159,18 @@ class Verifier:
         sends everything else (refusals, user-report codes, a lost race) to
         the locking path, which names the reason.
         """
-        found = claims_q.find_claimable_code(
-            conn, realm_id=realm_id, hmacs=hmacs, accepted=accepted, now=now
+        realm_id, app_id, key_version = caller
+        key_ok, found = claims_q.find_claimable_code(
+            conn,
+            realm_id=realm_id,
+            app_id=app_id,
+            key_version=key_version,
+            hmacs=hmacs,
+            accepted=sorted(accepted),
+            now=now,
         )
+        if not key_ok:
+            raise StaleApiKey()
         if found is None:
             return None
         row, long_matched = found

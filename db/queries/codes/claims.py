@@ -15,6 +15,7 @@ import datetime as dt
 import psycopg
 
 from db.queries.codes.core import CODE_PROBE, CodeRow
+from db.queries.realms.apikeys import KEY_IS_CURRENT
 from db.queries.stats.counters import REALM_ARRAY_ADD
 
 _RETURNED = ", ".join(f"v.{field.name}" for field in dataclasses.fields(CodeRow))
@@ -97,24 +98,38 @@ def find_claimable_code(
     conn: psycopg.Connection,
     *,
     realm_id: int,
+    app_id: int,
+    key_version: str | None,
     hmacs: list[str],
     accepted: list[str],
     now: dt.datetime,
-) -> tuple[CodeRow, bool] | None:
-    """Return a plain code claimable now and whether its long code matched.
+) -> tuple[bool, tuple[CodeRow, bool] | None]:
+    """Return (key current, (claimable plain code, long code matched) or None).
 
     Reads without locking: :func:`claim_code_with_token` re-checks the row.
+    The caller's cached API key is checked in the same round trip (see
+    KEY_IS_CURRENT); no code is returned for a key that changed.
     """
     row = conn.execute(
-        f"SELECT {_RETURNED}, probe.long_matched FROM {CODE_PROBE} probe"
+        f"SELECT key.ok, c.* FROM (SELECT {KEY_IS_CURRENT} AS ok) key"
+        f" LEFT JOIN (SELECT {_RETURNED}, probe.long_matched FROM {CODE_PROBE} probe"
         " JOIN verification_codes v ON v.id = probe.id"
         " WHERE NOT v.claimed AND v.user_report_id IS NULL"
         " AND v.test_type = ANY(%(accepted)s)"
         " AND CASE WHEN probe.long_matched THEN v.long_expires_at"
-        " ELSE v.expires_at END > %(now)s",
-        {"realm_id": realm_id, "hmacs": hmacs, "accepted": accepted, "now": now},
+        " ELSE v.expires_at END > %(now)s) c ON key.ok",
+        {
+            "realm_id": realm_id,
+            "app_id": app_id,
+            "key_version": key_version,
+            "hmacs": hmacs,
+            "accepted": accepted,
+            "now": now,
+        },
     ).fetchone()
-    return (CodeRow(*row[:-1]), row[-1]) if row else None
+    if row[1] is None:
+        return row[0], None
+    return row[0], (CodeRow(*row[1:-1]), row[-1])
 
 
 def claim_code_with_token(
@@ -159,14 +174,19 @@ def claim_token(
     test_date: dt.date | None,
     day: dt.date,
     now: dt.datetime,
-) -> bool | None:
-    """Use a live, matching token and count it; return ``from_user_report``.
+    key_version: str | None = None,
+) -> tuple[bool, bool | None]:
+    """Use a live, matching token and count it; return (key current, from_user_report).
 
-    None means nothing was claimed (unknown, expired, used or mismatched).
+    ``from_user_report`` None means nothing was claimed (unknown, expired,
+    used or mismatched, or the caller's cached API key changed: see
+    KEY_IS_CURRENT).
     """
     row = conn.execute(
-        "WITH claimed AS (UPDATE tokens SET used = true, updated_at = %(now)s"
-        " WHERE token_id = %(token_id)s AND realm_id = %(realm_id)s"
+        f"WITH key AS (SELECT {KEY_IS_CURRENT} AS ok),"
+        " claimed AS (UPDATE tokens SET used = true, updated_at = %(now)s"
+        " WHERE (SELECT ok FROM key) AND token_id = %(token_id)s"
+        " AND realm_id = %(realm_id)s"
         " AND deleted_at IS NULL AND NOT used AND expires_at > %(now)s"
         " AND test_type = %(test_type)s"
         " AND (symptom_date AT TIME ZONE 'UTC')::date"
@@ -183,10 +203,12 @@ def claim_token(
         " + EXCLUDED.user_report_tokens_claimed),"
         " app AS ("
         + _APP_UPSERT.format(col="tokens_claimed")
-        + ") SELECT from_user_report FROM claimed",
+        + ") SELECT key.ok, claimed.from_user_report FROM key"
+        " LEFT JOIN claimed ON true",
         {
             "realm_id": realm_id,
             "app_id": app_id,
+            "key_version": key_version,
             "token_id": token_id,
             "test_type": test_type,
             "symptom_date": symptom_date,
@@ -195,4 +217,4 @@ def claim_token(
             "now": now,
         },
     ).fetchone()
-    return row[0] if row else None
+    return row[0], row[1]

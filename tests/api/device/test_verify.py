@@ -392,7 +392,9 @@ def test_a_database_failure_in_the_locking_path_rolls_its_claim_back(
         raise psycopg.errors.DeadlockDetected("deadlock detected")
 
     claims_q = models.codes.verify.claims_q
-    monkeypatch.setattr(claims_q, "find_claimable_code", lambda conn, **kw: None)
+    monkeypatch.setattr(
+        claims_q, "find_claimable_code", lambda conn, **kw: (True, None)
+    )
     monkeypatch.setattr(claims_q, "insert_token_counting_claim", half_written)
     resp = device.verify(issued.code)
     assert resp.status_code == 500 and resp.json["errorCode"] == "internal_server_error"

@@ -7,6 +7,7 @@ Resources opt in with a class attribute ``api_key_types``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -150,6 +151,7 @@ class ApiKeyAuth:
             data = self._lookup(raw)
         self._admit(req, resource, data, data["version"] if deferred else None)
         req.context.refresh_api_key = lambda: self._refresh(req, resource, raw)
+        req.context.confirm_api_key = lambda: self._confirm(req, resource, raw, data)
 
     def _admit(self, req, resource, data: dict | None, key_version) -> None:
         if data is None or data["key_type"] not in resource.api_key_types:
@@ -166,6 +168,31 @@ class ApiKeyAuth:
         """Forget the cached key, look it up again; 401 when no longer valid."""
         self._cache.delete(f"apikey:{raw}")
         self._admit(req, resource, self._lookup(raw), None)
+
+    def _confirm(self, req, resource, raw: str, data: dict) -> None:
+        """Make the deferred check now (an error path); 401 when no longer valid."""
+        if req.context.key_version is not None and not self._current(data):
+            self._refresh(req, resource, raw)
+        req.context.key_version = None
+
+
+@contextlib.contextmanager
+def key_checked_on_error(req: falcon.Request):
+    """Around a deferring resource: any error still answers 401 to a changed key.
+
+    A resource that checks its cached key in its own statement may fail
+    before that statement runs (bad input, maintenance); the key is then
+    checked as the middleware would have, so a disabled key is refused
+    rather than told about its request.
+    """
+    try:
+        yield
+    except (Unauthorized, StaleApiKey):
+        raise
+    except Exception:
+        if getattr(req.context, "key_version", None) is not None:
+            req.context.confirm_api_key()
+        raise
 
 
 def with_current_key(req: falcon.Request, work):

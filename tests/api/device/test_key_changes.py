@@ -71,3 +71,20 @@ def test_chaff_with_a_disabled_key_is_refused(device):
     _disable(device)
     resp = device.post("/api/verify", {"code": "1"}, headers={"X-Chaff": "1"})
     assert resp.status_code == 401
+
+
+def test_a_disabled_key_with_a_bad_request_is_refused_not_answered(device):
+    device.verify(device.issue().code)
+    _disable(device)
+    assert device.post_garbage(device.client, "/api/verify").status_code == 401
+    assert device.post_garbage(device.client, "/api/certificate").status_code == 401
+    assert device.verify("not-a-code").status_code == 401
+
+
+def test_a_renamed_key_with_a_bad_request_gets_its_error(device):
+    device.verify(device.issue().code)
+    device.conn.execute(
+        "UPDATE authorized_apps SET updated_at = clock_timestamp() WHERE id = %s",
+        (device.app_id,),
+    )
+    assert device.post_garbage(device.client, "/api/verify").status_code == 400

@@ -36,10 +36,6 @@ def _configure(conn: psycopg.Connection) -> None:
     conn._encv_returned = time.monotonic()  # type: ignore[attr-defined]
 
 
-def _reset(conn: psycopg.Connection) -> None:
-    conn._encv_returned = time.monotonic()  # type: ignore[attr-defined]
-
-
 def _check_if_idle(conn: psycopg.Connection) -> None:
     returned = getattr(conn, "_encv_returned", 0.0)
     if time.monotonic() - returned > IDLE_CHECK_SECONDS:
@@ -81,7 +77,10 @@ class PoolSource:
             open=False,
             name=name,
             configure=_configure,
-            reset=_reset,
+            # No ``reset`` callback: with one, psycopg_pool hands every
+            # returned connection to its worker thread (a queue put, a wake-up
+            # and a GIL hand-off per request); the return time is stamped in
+            # connection() instead.
             check=_check_if_idle,
             kwargs=kwargs,
         )
@@ -100,7 +99,10 @@ class PoolSource:
         """Lend a pooled connection, translating pool and network failures."""
         try:
             with self.pool.connection(timeout=self.checkout_timeout) as conn:
-                yield conn
+                try:
+                    yield conn
+                finally:
+                    conn._encv_returned = time.monotonic()  # type: ignore[attr-defined]
         except PoolTimeout as ex:
             raise DatabaseUnavailable(str(ex)) from ex
         except psycopg.OperationalError as ex:

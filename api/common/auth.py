@@ -7,6 +7,7 @@ Resources opt in with a class attribute ``api_key_types``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from db.ratelimit import RateLimiter
 from models.codes.issue_rules import rfc1123 as format_rfc1123
 from models.network import NO_PROXIES, TrustedProxies, ip_allowed
 from models.realms.apikeys import (
+    StaleApiKey,
     authenticate,
     key_is_current,
     key_version,
@@ -126,7 +128,10 @@ class ApiKeyAuth:
         # per process, so the UI cannot evict what it holds; instead each
         # request checks by primary key that the key is still live and
         # unchanged (disable/rename/re-key bump updated_at), and looks again
-        # when it is not.
+        # when it is not. Resources marked ``checks_api_key_version`` make
+        # that check inside their own first statement (req.context.key_version,
+        # see with_current_key), saving a round trip; chaff never reaches a
+        # resource, so it is always checked here.
         cache_key = f"apikey:{raw}"
         fresh = []
 
@@ -135,9 +140,20 @@ class ApiKeyAuth:
             return self._lookup(raw)
 
         data = self._cache.fetch(cache_key, API_KEY_CACHE_SECONDS, load)
-        if data is not None and not fresh and not self._current(data):
+        deferred = (
+            data is not None
+            and not fresh
+            and getattr(resource, "checks_api_key_version", False)
+            and not req.get_header("X-Chaff")
+        )
+        if data is not None and not fresh and not deferred and not self._current(data):
             self._cache.delete(cache_key)
             data = self._lookup(raw)
+        self._admit(req, resource, data, data["version"] if deferred else None)
+        req.context.refresh_api_key = lambda: self._refresh(req, resource, raw)
+        req.context.confirm_api_key = lambda: self._confirm(req, resource, raw, data)
+
+    def _admit(self, req, resource, data: dict | None, key_version) -> None:
         if data is None or data["key_type"] not in resource.api_key_types:
             raise Unauthorized()
         realm = cached_realm(self._cache, self._db, data["realm_id"])
@@ -146,6 +162,51 @@ class ApiKeyAuth:
         data = {k: v for k, v in data.items() if k != "version"}
         req.context.app = AppInfo(**data)
         req.context.realm = realm
+        req.context.key_version = key_version
+
+    def _refresh(self, req, resource, raw: str) -> None:
+        """Forget the cached key, look it up again; 401 when no longer valid."""
+        self._cache.delete(f"apikey:{raw}")
+        self._admit(req, resource, self._lookup(raw), None)
+
+    def _confirm(self, req, resource, raw: str, data: dict) -> None:
+        """Make the deferred check now (an error path); 401 when no longer valid."""
+        if req.context.key_version is not None and not self._current(data):
+            self._refresh(req, resource, raw)
+        req.context.key_version = None
+
+
+@contextlib.contextmanager
+def key_checked_on_error(req: falcon.Request):
+    """Around a deferring resource: any error still answers 401 to a changed key.
+
+    A resource that checks its cached key in its own statement may fail
+    before that statement runs (bad input, maintenance); the key is then
+    checked as the middleware would have, so a disabled key is refused
+    rather than told about its request.
+    """
+    try:
+        yield
+    except (Unauthorized, StaleApiKey):
+        raise
+    except Exception:
+        if getattr(req.context, "key_version", None) is not None:
+            req.context.confirm_api_key()
+        raise
+
+
+def with_current_key(req: falcon.Request, work):
+    """Run ``work(key_version)``; if the cached key changed, look again and retry.
+
+    ``work`` must claim nothing when it raises StaleApiKey. The retry runs
+    with the fresh lookup (no version to check); a key that is no longer
+    valid is refused with 401 as if it had been checked up front.
+    """
+    try:
+        return work(getattr(req.context, "key_version", None))
+    except StaleApiKey:
+        req.context.refresh_api_key()
+        return work(None)
 
 
 class Firewall:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import falcon
 
+from api.common.auth import key_checked_on_error, with_current_key
 from api.common.binding import ANY, string_list, text
 from api.common.wire import bind_or_400, padding
 from api.device.wire import day, without_empty
@@ -25,6 +26,7 @@ class VerifyResource:
     """Claim a code once and answer with a signed verification token."""
 
     api_key_types = frozenset({KeyType.DEVICE})
+    checks_api_key_version = True
 
     def __init__(self, db: ConnectionSource, verifier: Verifier, maintenance: bool):
         self._db = db
@@ -33,21 +35,27 @@ class VerifyResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Verify the code and return the token with its test metadata."""
-        ensure_not_in_maintenance(self._maintenance)
-        body = bind_or_400(req, FIELDS, ErrorCode.UNPARSABLE_REQUEST)
-        request = VerifyRequest(
-            code=body.get("code") or "",
-            accept=body.get("accept"),
-            nonce=body.get("nonce") or "",
-            user_agent=req.user_agent or "",
-        )
-        with self._db.connection() as conn:
-            result = self._verifier.verify(
-                conn,
-                realm_id=req.context.realm.id,
-                app_id=req.context.app.id,
-                request=request,
+        with key_checked_on_error(req):
+            ensure_not_in_maintenance(self._maintenance)
+            body = bind_or_400(req, FIELDS, ErrorCode.UNPARSABLE_REQUEST)
+            request = VerifyRequest(
+                code=body.get("code") or "",
+                accept=body.get("accept"),
+                nonce=body.get("nonce") or "",
+                user_agent=req.user_agent or "",
             )
+
+            def verify(key_version):
+                with self._db.connection() as conn:
+                    return self._verifier.verify(
+                        conn,
+                        realm_id=req.context.realm.id,
+                        app_id=req.context.app.id,
+                        request=request,
+                        key_version=key_version,
+                    )
+
+            result = with_current_key(req, verify)
         resp.media = {
             "padding": padding(),
             **without_empty(

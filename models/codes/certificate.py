@@ -32,6 +32,7 @@ from models.codes.tokens import (
 )
 from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
+from models.realms.apikeys import StaleApiKey
 from models.settings import TokenSettings
 from models.stats import counters as stats
 from models.telemetry import metrics
@@ -212,8 +213,13 @@ class Certifier:
         app_id: int,
         token: str,
         ekeyhmac: str,
+        key_version: str | None = None,
     ) -> str:
-        """Check the token, sign a certificate, then claim the token once."""
+        """Check the token, sign a certificate, then claim the token once.
+
+        With ``key_version`` (a cached API key's), the claim also checks the
+        key is unchanged and raises StaleApiKey, claiming nothing, if not.
+        """
         now = self._clock.now()
         verified = check_token(
             conn, self._keys, self._settings.token_issuer, token, now
@@ -233,7 +239,7 @@ class Certifier:
                 f"failed to sign certificate: {ex}", ErrorCode.INTERNAL, 500
             ) from ex
         try:
-            self._claim(conn, realm.id, app_id, verified, now)
+            self._claim(conn, (realm.id, app_id, key_version), verified, now)
         except psycopg.Error as ex:
             if is_outage(conn, ex):
                 raise DatabaseUnavailable(str(ex)) from ex  # 503: the token is unspent
@@ -243,13 +249,15 @@ class Certifier:
         metrics.TOKENS_CLAIMED.labels(metrics.realm_label(realm.id)).inc()
         return certificate
 
-    def _claim(self, conn, realm_id: int, app_id: int, verified, now) -> None:
+    def _claim(self, conn, caller, verified, now) -> None:
+        realm_id, app_id, key_version = caller
         subject = verified.subject
         # Fast path: one autocommit statement checks, claims and counts.
-        claimed = claims_q.claim_token(
+        key_ok, claimed = claims_q.claim_token(
             conn,
             realm_id=realm_id,
             app_id=app_id,
+            key_version=key_version,
             token_id=verified.token_id,
             test_type=subject.test_type,
             symptom_date=subject.symptom_date,
@@ -257,6 +265,8 @@ class Certifier:
             day=now.astimezone(dt.UTC).date(),
             now=now,
         )
+        if not key_ok:
+            raise StaleApiKey()
         if claimed is None:
             self._claim_with_checks(conn, realm_id, app_id, verified, now)
 

@@ -1,9 +1,12 @@
 """Exchange a verification code for a verification token (protocol §4.1).
 
-The claim, the token row and the counters are one transaction, and the token
-is signed inside it: if signing fails, everything rolls back and the code can
-be presented again. The common case (a plain code, valid now) is one
-conditional UPDATE; anything else takes a locking read that names the reason.
+The common case (a plain code, valid now) is two round trips without an
+explicit transaction: an unlocked read finds the code, its token is signed,
+and one statement claims the code (re-checking it), writes the token and
+counts the claim. Everything else (refusals, user-report codes, a lost
+race) takes a transaction with a locking read that names the reason. Either
+way the token is signed before anything is written: if signing fails, the
+code can be presented again.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from models.codes.tokens import (
 )
 from models.crypto import tolerant_b64decode
 from models.errors import DomainError, ErrorCode
+from models.realms.apikeys import StaleApiKey
 from models.secrets import Secrets
 from models.settings import TokenSettings
 from models.stats import counters as stats
@@ -87,6 +91,16 @@ class _Refused(Exception):
         self.bad_nonce = bad_nonce
 
 
+def _database_failure(conn, ex: psycopg.Error) -> Exception:
+    """Map a database error of a claim to the exception to raise."""
+    if is_outage(conn, ex):
+        # The server went away: nothing was claimed; 503, try again.
+        return DatabaseUnavailable(str(ex))
+    # Step 11: a database failure rolled everything back.
+    log.error("verify failed in the database: %s", ex)
+    return DomainError("internal error", ErrorCode.INTERNAL, 500)
+
+
 def _invalid() -> DomainError:
     return DomainError("verification code invalid", ErrorCode.CODE_INVALID)
 
@@ -109,27 +123,78 @@ class Verifier:
         realm_id: int,
         app_id: int,
         request: VerifyRequest,
+        key_version: str | None = None,
     ) -> VerifiedCode:
-        """Claim the code once and return a signed verification token."""
+        """Claim the code once and return a signed verification token.
+
+        With ``key_version`` (a cached API key's), the first read also checks
+        the key is unchanged and raises StaleApiKey, claiming nothing, if not.
+        """
         signing_key = self._keys.active(conn)
         accepted = expand_accept(request.accept)
         nonce = decode_nonce(request.nonce)
         now = self._clock.now()
         hmacs = self._secrets.hmac_all(conn, CODE_HMAC, request.code)
+        try:
+            verified = self._claim_plain_code(
+                conn, signing_key, (realm_id, app_id, key_version), hmacs, accepted, now
+            )
+        except psycopg.Error as ex:
+            raise _database_failure(conn, ex) from ex
+        if verified is None:
+            verified = self._claim_with_transaction(
+                conn, signing_key, (realm_id, app_id), request, accepted, nonce, now
+            )
+        # Counted once the claim has committed.
+        metrics.CODES_CLAIMED.labels(metrics.realm_label(realm_id)).inc()
+        return verified
+
+    def _claim_plain_code(
+        self, conn, signing_key, caller, hmacs, accepted, now
+    ) -> VerifiedCode | None:
+        """The common case in two round trips and no explicit transaction.
+
+        Find the code, sign its token, then claim it and write the token and
+        counters in one statement; a signer failure writes nothing. None
+        sends everything else (refusals, user-report codes, a lost race) to
+        the locking path, which names the reason.
+        """
+        realm_id, app_id, key_version = caller
+        key_ok, found = claims_q.find_claimable_code(
+            conn,
+            realm_id=realm_id,
+            app_id=app_id,
+            key_version=key_version,
+            hmacs=hmacs,
+            accepted=sorted(accepted),
+            now=now,
+        )
+        if not key_ok:
+            raise StaleApiKey()
+        if found is None:
+            return None
+        row, long_matched = found
+        token, verified = self._signed_token(signing_key, row, realm_id, app_id, now)
+        if not claims_q.claim_code_with_token(
+            conn, code_id=row.id, long_matched=long_matched, token=token
+        ):
+            return None
+        return verified
+
+    def _claim_with_transaction(
+        self, conn, signing_key, caller, request, accepted, nonce, now
+    ) -> VerifiedCode:
+        """Lock the code, refuse with the reason or claim it, in one transaction."""
+        realm_id, app_id = caller
         refused, verified = None, None
         try:
             with conn.transaction():
                 try:
-                    verified = self._claim_and_sign(
-                        conn,
-                        signing_key,
-                        realm_id,
-                        app_id,
-                        request,
-                        hmacs,
-                        accepted,
-                        nonce,
-                        now,
+                    row = self._claim_with_checks(
+                        conn, realm_id, request.code, accepted, nonce, now
+                    )
+                    verified = self._issue_token(
+                        conn, signing_key, row, realm_id, app_id, now
                     )
                 except _Refused as ex:
                     refused = ex
@@ -143,33 +208,10 @@ class Verifier:
                             bad_nonce=ex.bad_nonce,
                         )
         except psycopg.Error as ex:
-            if is_outage(conn, ex):
-                # The server went away: nothing was claimed; 503, try again.
-                raise DatabaseUnavailable(str(ex)) from ex
-            # Step 11: a database failure rolled everything back.
-            log.error("verify failed in the database: %s", ex)
-            raise DomainError("internal error", ErrorCode.INTERNAL, 500) from None
+            raise _database_failure(conn, ex) from ex
         if verified is not None:
-            # Counted once the claim's transaction has committed.
-            metrics.CODES_CLAIMED.labels(metrics.realm_label(realm_id)).inc()
             return verified
         raise refused.error
-
-    def _claim_and_sign(
-        self, conn, signing_key, realm_id, app_id, request, hmacs, accepted, nonce, now
-    ) -> VerifiedCode:
-        row = claims_q.claim_code(
-            conn,
-            realm_id=realm_id,
-            hmacs=hmacs,
-            accepted=sorted(accepted),
-            now=now,
-        )
-        if row is None:
-            row = self._claim_with_checks(
-                conn, realm_id, request.code, accepted, nonce, now
-            )
-        return self._issue_token(conn, signing_key, row, realm_id, app_id, now)
 
     def _claim_with_checks(self, conn, realm_id, code, accepted, nonce, now):
         """Lock the code, refuse with the reason, or claim a user-report code."""
@@ -211,16 +253,23 @@ class Verifier:
         reports_q.mark_user_report_claimed(conn, report_id=report_id, now=now)
 
     def _issue_token(self, conn, key, row, realm_id, app_id, now) -> VerifiedCode:
+        token, verified = self._signed_token(key, row, realm_id, app_id, now)
+        claims_q.insert_token_counting_claim(conn, token)
+        return verified
+
+    def _signed_token(self, key, row, realm_id, app_id, now):
+        """Sign the token of ``row``; return (its row to write, the answer).
+
+        Signing comes before any write: a signer failure raises here and the
+        code stays claimable.
+        """
         subject = Subject(
             row.test_type, utc_day(row.symptom_date), utc_day(row.test_date)
         )
         token_id = new_token_id()
-        # Sign before writing the token: a signer failure raises here and the
-        # transaction rolls back with the code still claimable.
-        result = self._sign(key, token_id, subject, now)
+        verified = self._sign(key, token_id, subject, now)
         age = max(0.0, (now - row.created_at).total_seconds())
-        claims_q.insert_token_counting_claim(
-            conn,
+        token = claims_q.NewToken(
             realm_id=realm_id,
             app_id=app_id,
             token_id=token_id,
@@ -234,7 +283,7 @@ class Verifier:
             age_buckets=stats.claim_age_buckets(age),
             now=now,
         )
-        return result
+        return token, verified
 
     def _sign(
         self, key: SigningKey, token_id: str, subject: Subject, now: dt.datetime

@@ -26,6 +26,14 @@ class KeyType(IntEnum):
     STATS = 2
 
 
+class StaleApiKey(Exception):
+    """A cached API key changed (disabled, renamed, re-keyed) since it was cached.
+
+    Raised by use cases whose statements check the key themselves; the API
+    layer then looks the key up again (401 when it is no longer valid).
+    """
+
+
 class ApiKeyError(InvalidInput):
     """Bad input for an API key; ``fields`` maps form fields to messages."""
 

@@ -1,10 +1,10 @@
 """The device API's hot-path claim statements (protocol §4.1, §4.2, §11).
 
-Each success path is as few round trips as possible: the conditional UPDATE
-both checks and claims (it row-locks, so a concurrent claimer re-checks and
-finds nothing), and the token row and the day's counters ride in one
-statement. When a conditional claim matches nothing, callers fall back to a
-locking read that says exactly why.
+Each success path is as few round trips as possible: a conditional UPDATE
+both checks and claims (it row-locks, so a concurrent claimer re-checks the
+row after the first one commits and finds nothing), and the token row and
+the day's counters ride in the same statement. When a conditional claim
+matches nothing, callers fall back to a locking read that says exactly why.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import dataclasses
 import datetime as dt
 
 import psycopg
-from psycopg.rows import class_row
 
-from db.queries.codes.core import CodeRow
+from db.queries.codes.core import CODE_PROBE, CodeRow
+from db.queries.realms.apikeys import KEY_IS_CURRENT
 from db.queries.stats.counters import REALM_ARRAY_ADD
 
-CODE_COLUMNS = ", ".join(field.name for field in dataclasses.fields(CodeRow))
+_RETURNED = ", ".join(f"v.{field.name}" for field in dataclasses.fields(CodeRow))
 
 # Counter upserts fed by a CTE named ``claimed``; %(day)s/%(realm_id)s/%(app_id)s.
 _APP_UPSERT = (
@@ -29,86 +29,137 @@ _APP_UPSERT = (
 )
 
 
-def claim_code(
-    conn: psycopg.Connection,
-    *,
-    realm_id: int,
-    hmacs: list[str],
-    accepted: list[str],
-    now: dt.datetime,
-) -> CodeRow | None:
-    """Claim a plain (non user-report) code that is valid now; return it.
+# The token row of a claimed code and the claim's counters (realm and key),
+# as CTEs after ``claimed``; the caller supplies ``claimed`` (the token INSERT).
+_TOKEN_INSERT = (
+    "INSERT INTO tokens (realm_id, token_id, test_type, symptom_date, test_date,"
+    " expires_at, authorized_app_id, from_user_report, created_at, updated_at)"
+)
+_TOKEN_VALUES = (
+    "%(realm_id)s, %(token_id)s, %(test_type)s, %(symptom_date)s, %(test_date)s,"
+    " %(expires_at)s, %(app_id)s, %(ur)s, %(now)s, %(now)s"
+)
+_COUNT_CLAIM = (
+    " realm AS (INSERT INTO realm_stats (date, realm_id, codes_claimed,"
+    " user_reports_claimed, code_claim_age_distribution, code_claim_mean_age)"
+    " SELECT %(day)s, %(realm_id)s, 1, %(ur)s::int, %(buckets)s, %(age)s"
+    " FROM claimed ON CONFLICT (date, realm_id) DO UPDATE SET"
+    # SET reads the old row: the mean uses the count before this claim.
+    " code_claim_mean_age = (realm_stats.code_claim_mean_age"
+    " * realm_stats.codes_claimed + EXCLUDED.code_claim_mean_age)"
+    " / (realm_stats.codes_claimed + 1),"
+    " codes_claimed = realm_stats.codes_claimed + 1,"
+    " user_reports_claimed = realm_stats.user_reports_claimed"
+    " + EXCLUDED.user_reports_claimed,"
+    " code_claim_age_distribution = "
+    + REALM_ARRAY_ADD.format(col="code_claim_age_distribution")
+    + "), app AS ("
+    + _APP_UPSERT.format(col="codes_claimed")
+    + ")"
+)
 
-    The applicable expiry is the long one only when the long code matched.
-    None means "not claimable": unknown, expired, used, wrong type or a
-    user-report code; the caller finds out which.
-    """
-    with conn.cursor(row_factory=class_row(CodeRow)) as cur:
-        return cur.execute(
-            "UPDATE verification_codes SET claimed = true, updated_at = %(now)s"
-            " WHERE realm_id = %(realm_id)s"
-            " AND (code = ANY(%(hmacs)s) OR long_code = ANY(%(hmacs)s))"
-            " AND NOT claimed AND user_report_id IS NULL"
-            " AND test_type = ANY(%(accepted)s)"
-            " AND CASE WHEN code = ANY(%(hmacs)s) THEN expires_at"
-            " ELSE long_expires_at END > %(now)s"
-            f" RETURNING {CODE_COLUMNS}",
-            {"realm_id": realm_id, "hmacs": hmacs, "accepted": accepted, "now": now},
-        ).fetchone()
+
+@dataclasses.dataclass(frozen=True)
+class NewToken:
+    """The token row written for a claimed code, with the claim's counters."""
+
+    realm_id: int
+    app_id: int
+    token_id: str
+    test_type: str
+    symptom_date: dt.date | None
+    test_date: dt.date | None
+    expires_at: dt.datetime
+    from_user_report: bool
+    day: dt.date
+    age_seconds: int
+    age_buckets: list[int]
+    now: dt.datetime
+
+    def params(self) -> dict:
+        """Return the statement parameters of the token and its counters."""
+        return {
+            "realm_id": self.realm_id,
+            "app_id": self.app_id,
+            "token_id": self.token_id,
+            "test_type": self.test_type,
+            "symptom_date": self.symptom_date,
+            "test_date": self.test_date,
+            "expires_at": self.expires_at,
+            "ur": self.from_user_report,
+            "day": self.day,
+            "age": self.age_seconds,
+            "buckets": self.age_buckets,
+            "now": self.now,
+        }
 
 
-def insert_token_counting_claim(
+def find_claimable_code(
     conn: psycopg.Connection,
     *,
     realm_id: int,
     app_id: int,
-    token_id: str,
-    test_type: str,
-    symptom_date: dt.date | None,
-    test_date: dt.date | None,
-    expires_at: dt.datetime,
-    from_user_report: bool,
-    day: dt.date,
-    age_seconds: int,
-    age_buckets: list[int],
+    key_version: str | None,
+    hmacs: list[str],
+    accepted: list[str],
     now: dt.datetime,
-) -> None:
-    """Insert the token of a claimed code and count the claim (realm and key)."""
-    conn.execute(
-        "WITH claimed AS (INSERT INTO tokens (realm_id, token_id, test_type,"
-        " symptom_date, test_date, expires_at, authorized_app_id, from_user_report,"
-        " created_at, updated_at) VALUES (%(realm_id)s, %(token_id)s, %(test_type)s,"
-        " %(symptom_date)s, %(test_date)s, %(expires_at)s, %(app_id)s, %(ur)s,"
-        " %(now)s, %(now)s) RETURNING id),"
-        " realm AS (INSERT INTO realm_stats (date, realm_id, codes_claimed,"
-        " user_reports_claimed, code_claim_age_distribution, code_claim_mean_age)"
-        " SELECT %(day)s, %(realm_id)s, 1, %(ur)s::int, %(buckets)s, %(age)s"
-        " FROM claimed ON CONFLICT (date, realm_id) DO UPDATE SET"
-        # SET reads the old row: the mean uses the count before this claim.
-        " code_claim_mean_age = (realm_stats.code_claim_mean_age"
-        " * realm_stats.codes_claimed + EXCLUDED.code_claim_mean_age)"
-        " / (realm_stats.codes_claimed + 1),"
-        " codes_claimed = realm_stats.codes_claimed + 1,"
-        " user_reports_claimed = realm_stats.user_reports_claimed"
-        " + EXCLUDED.user_reports_claimed,"
-        " code_claim_age_distribution = "
-        + REALM_ARRAY_ADD.format(col="code_claim_age_distribution")
-        + ")"
-        + _APP_UPSERT.format(col="codes_claimed"),
+) -> tuple[bool, tuple[CodeRow, bool] | None]:
+    """Return (key current, (claimable plain code, long code matched) or None).
+
+    Reads without locking: :func:`claim_code_with_token` re-checks the row.
+    The caller's cached API key is checked in the same round trip (see
+    KEY_IS_CURRENT); no code is returned for a key that changed.
+    """
+    row = conn.execute(
+        f"SELECT key.ok, c.* FROM (SELECT {KEY_IS_CURRENT} AS ok) key"
+        f" LEFT JOIN (SELECT {_RETURNED}, probe.long_matched FROM {CODE_PROBE} probe"
+        " JOIN verification_codes v ON v.id = probe.id"
+        " WHERE NOT v.claimed AND v.user_report_id IS NULL"
+        " AND v.test_type = ANY(%(accepted)s)"
+        " AND CASE WHEN probe.long_matched THEN v.long_expires_at"
+        " ELSE v.expires_at END > %(now)s) c ON key.ok",
         {
             "realm_id": realm_id,
             "app_id": app_id,
-            "token_id": token_id,
-            "test_type": test_type,
-            "symptom_date": symptom_date,
-            "test_date": test_date,
-            "expires_at": expires_at,
-            "ur": from_user_report,
-            "day": day,
-            "age": age_seconds,
-            "buckets": age_buckets,
+            "key_version": key_version,
+            "hmacs": hmacs,
+            "accepted": accepted,
             "now": now,
         },
+    ).fetchone()
+    if row[1] is None:
+        return row[0], None
+    return row[0], (CodeRow(*row[1:-1]), row[-1])
+
+
+def claim_code_with_token(
+    conn: psycopg.Connection, *, code_id: int, long_matched: bool, token: NewToken
+) -> bool:
+    """Claim a code found by :func:`find_claimable_code`, write its token, count.
+
+    One autocommit statement: all of it or nothing. False when the code was
+    claimed, expired or changed meanwhile (nothing is written then).
+    """
+    return (
+        conn.execute(
+            "WITH code AS (UPDATE verification_codes SET claimed = true,"
+            " updated_at = %(now)s WHERE id = %(code_id)s AND NOT claimed"
+            " AND user_report_id IS NULL AND CASE WHEN %(long)s THEN long_expires_at"
+            " ELSE expires_at END > %(now)s RETURNING id),"
+            f" claimed AS ({_TOKEN_INSERT} SELECT {_TOKEN_VALUES} FROM code"
+            f" RETURNING id),{_COUNT_CLAIM} SELECT count(*) FROM claimed",
+            {**token.params(), "code_id": code_id, "long": long_matched},
+        ).fetchone()[0]
+        == 1
+    )
+
+
+def insert_token_counting_claim(conn: psycopg.Connection, token: NewToken) -> None:
+    """Insert the token of a claimed code and count the claim (realm and key)."""
+    conn.execute(
+        f"WITH claimed AS ({_TOKEN_INSERT} VALUES ({_TOKEN_VALUES}) RETURNING id),"
+        f"{_COUNT_CLAIM} SELECT 1",
+        token.params(),
     )
 
 
@@ -123,14 +174,19 @@ def claim_token(
     test_date: dt.date | None,
     day: dt.date,
     now: dt.datetime,
-) -> bool | None:
-    """Use a live, matching token and count it; return ``from_user_report``.
+    key_version: str | None = None,
+) -> tuple[bool, bool | None]:
+    """Use a live, matching token and count it; return (key current, from_user_report).
 
-    None means nothing was claimed (unknown, expired, used or mismatched).
+    ``from_user_report`` None means nothing was claimed (unknown, expired,
+    used or mismatched, or the caller's cached API key changed: see
+    KEY_IS_CURRENT).
     """
     row = conn.execute(
-        "WITH claimed AS (UPDATE tokens SET used = true, updated_at = %(now)s"
-        " WHERE token_id = %(token_id)s AND realm_id = %(realm_id)s"
+        f"WITH key AS (SELECT {KEY_IS_CURRENT} AS ok),"
+        " claimed AS (UPDATE tokens SET used = true, updated_at = %(now)s"
+        " WHERE (SELECT ok FROM key) AND token_id = %(token_id)s"
+        " AND realm_id = %(realm_id)s"
         " AND deleted_at IS NULL AND NOT used AND expires_at > %(now)s"
         " AND test_type = %(test_type)s"
         " AND (symptom_date AT TIME ZONE 'UTC')::date"
@@ -147,10 +203,12 @@ def claim_token(
         " + EXCLUDED.user_report_tokens_claimed),"
         " app AS ("
         + _APP_UPSERT.format(col="tokens_claimed")
-        + ") SELECT from_user_report FROM claimed",
+        + ") SELECT key.ok, claimed.from_user_report FROM key"
+        " LEFT JOIN claimed ON true",
         {
             "realm_id": realm_id,
             "app_id": app_id,
+            "key_version": key_version,
             "token_id": token_id,
             "test_type": test_type,
             "symptom_date": symptom_date,
@@ -159,4 +217,4 @@ def claim_token(
             "now": now,
         },
     ).fetchone()
-    return row[0] if row else None
+    return row[0], row[1]

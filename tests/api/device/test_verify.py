@@ -367,11 +367,35 @@ def test_a_database_failure_is_an_internal_error_and_changes_nothing(
 
     issued = device.issue()
 
+    # The common path's claim is one statement: it fails as a whole.
     def deadlock(conn, **kwargs):
+        raise psycopg.errors.DeadlockDetected("deadlock detected")
+
+    monkeypatch.setattr(models.codes.verify.claims_q, "claim_code_with_token", deadlock)
+    resp = device.verify(issued.code)
+    assert resp.status_code == 500 and resp.json["errorCode"] == "internal_server_error"
+    monkeypatch.undo()
+    assert device.verify(issued.code).status_code == 200
+
+
+def test_a_database_failure_in_the_locking_path_rolls_its_claim_back(
+    device, monkeypatch
+):
+    import psycopg
+
+    import models.codes.verify
+
+    issued = device.issue()
+
+    def half_written(conn, token):
         conn.execute("UPDATE verification_codes SET claimed = true")
         raise psycopg.errors.DeadlockDetected("deadlock detected")
 
-    monkeypatch.setattr(models.codes.verify.claims_q, "claim_code", deadlock)
+    claims_q = models.codes.verify.claims_q
+    monkeypatch.setattr(
+        claims_q, "find_claimable_code", lambda conn, **kw: (True, None)
+    )
+    monkeypatch.setattr(claims_q, "insert_token_counting_claim", half_written)
     resp = device.verify(issued.code)
     assert resp.status_code == 500 and resp.json["errorCode"] == "internal_server_error"
     monkeypatch.undo()

@@ -54,7 +54,7 @@ def demo_ids(conn: psycopg.Connection, realm_id: int) -> tuple[int, int]:
 def _issue(conn, day, realm_id, user_id, issued, user_reports, issuer) -> None:
     conn.execute(
         "INSERT INTO realm_stats (date, realm_id, codes_issued, user_reports_issued)"
-        " VALUES (%s, %s, %s, %s) ON CONFLICT (date, realm_id) DO UPDATE SET"
+        " VALUES (%s, %s, %s, %s) ON CONFLICT (date, realm_id, shard) DO UPDATE SET"
         " codes_issued = realm_stats.codes_issued + EXCLUDED.codes_issued,"
         " user_reports_issued = realm_stats.user_reports_issued"
         " + EXCLUDED.user_reports_issued",
@@ -77,7 +77,7 @@ def _claim(conn, day, realm_id, age_seconds) -> None:
     conn.execute(
         "INSERT INTO realm_stats (date, realm_id, codes_claimed,"
         " code_claim_age_distribution, code_claim_mean_age)"
-        " VALUES (%s, %s, 1, %s, %s) ON CONFLICT (date, realm_id) DO UPDATE SET"
+        " VALUES (%s, %s, 1, %s, %s) ON CONFLICT (date, realm_id, shard) DO UPDATE SET"
         " code_claim_mean_age = (realm_stats.code_claim_mean_age"
         " * realm_stats.codes_claimed + EXCLUDED.code_claim_mean_age)"
         " / (realm_stats.codes_claimed + 1),"

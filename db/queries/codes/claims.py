@@ -16,15 +16,15 @@ import psycopg
 
 from db.queries.codes.core import CODE_PROBE, CodeRow
 from db.queries.realms.apikeys import KEY_IS_CURRENT
-from db.queries.stats.counters import REALM_ARRAY_ADD
+from db.queries.stats.counters import REALM_ARRAY_ADD, STATS_SHARD
 
 _RETURNED = ", ".join(f"v.{field.name}" for field in dataclasses.fields(CodeRow))
 
 # Counter upserts fed by a CTE named ``claimed``; %(day)s/%(realm_id)s/%(app_id)s.
 _APP_UPSERT = (
-    "INSERT INTO authorized_app_stats (date, authorized_app_id, {col})"
-    " SELECT %(day)s, %(app_id)s, 1 FROM claimed"
-    " ON CONFLICT (date, authorized_app_id) DO UPDATE SET"
+    "INSERT INTO authorized_app_stats (date, authorized_app_id, shard, {col})"
+    " SELECT %(day)s, %(app_id)s, " + STATS_SHARD + ", 1 FROM claimed"
+    " ON CONFLICT (date, authorized_app_id, shard) DO UPDATE SET"
     " {col} = authorized_app_stats.{col} + 1"
 )
 
@@ -40,11 +40,12 @@ _TOKEN_VALUES = (
     " %(expires_at)s, %(app_id)s, %(ur)s, %(now)s, %(now)s"
 )
 _COUNT_CLAIM = (
-    " realm AS (INSERT INTO realm_stats (date, realm_id, codes_claimed,"
+    " realm AS (INSERT INTO realm_stats (date, realm_id, shard, codes_claimed,"
     " user_reports_claimed, code_claim_age_distribution, code_claim_mean_age)"
-    " SELECT %(day)s, %(realm_id)s, 1, %(ur)s::int, %(buckets)s, %(age)s"
-    " FROM claimed ON CONFLICT (date, realm_id) DO UPDATE SET"
-    # SET reads the old row: the mean uses the count before this claim.
+    " SELECT %(day)s, %(realm_id)s, " + STATS_SHARD + ", 1, %(ur)s::int,"
+    " %(buckets)s, %(age)s FROM claimed"
+    " ON CONFLICT (date, realm_id, shard) DO UPDATE SET"
+    # SET reads the old row: the mean uses this shard's count before the claim.
     " code_claim_mean_age = (realm_stats.code_claim_mean_age"
     " * realm_stats.codes_claimed + EXCLUDED.code_claim_mean_age)"
     " / (realm_stats.codes_claimed + 1),"
@@ -194,10 +195,10 @@ def claim_token(
         " AND (test_date AT TIME ZONE 'UTC')::date"
         " IS NOT DISTINCT FROM %(test_date)s::date"
         " RETURNING from_user_report),"
-        " realm AS (INSERT INTO realm_stats (date, realm_id, tokens_claimed,"
+        " realm AS (INSERT INTO realm_stats (date, realm_id, shard, tokens_claimed,"
         " user_report_tokens_claimed)"
-        " SELECT %(day)s, %(realm_id)s, 1, from_user_report::int FROM claimed"
-        " ON CONFLICT (date, realm_id) DO UPDATE SET"
+        f" SELECT %(day)s, %(realm_id)s, {STATS_SHARD}, 1, from_user_report::int"
+        " FROM claimed ON CONFLICT (date, realm_id, shard) DO UPDATE SET"
         " tokens_claimed = realm_stats.tokens_claimed + 1,"
         " user_report_tokens_claimed = realm_stats.user_report_tokens_claimed"
         " + EXCLUDED.user_report_tokens_claimed),"

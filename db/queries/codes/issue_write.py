@@ -14,6 +14,8 @@ from uuid import UUID
 
 import psycopg
 
+from db.queries.stats.counters import STATS_SHARD
+
 
 @dataclass(frozen=True)
 class CodeInput:
@@ -47,19 +49,19 @@ class Issuing:
 
 _COUNTERS_AND_AUDIT = """
 realm_c AS (
-  INSERT INTO realm_stats (date, realm_id, codes_issued, user_reports_issued)
-  SELECT %(day)s, %(realm_id)s, count(*), count(*) FILTER (WHERE r.ur)
+  INSERT INTO realm_stats (date, realm_id, shard, codes_issued, user_reports_issued)
+  SELECT %(day)s, %(realm_id)s, {shard}, count(*), count(*) FILTER (WHERE r.ur)
   FROM {rows} r WHERE r.record HAVING count(*) > 0
-  ON CONFLICT (date, realm_id) DO UPDATE SET
+  ON CONFLICT (date, realm_id, shard) DO UPDATE SET
     codes_issued = realm_stats.codes_issued + EXCLUDED.codes_issued,
     user_reports_issued = realm_stats.user_reports_issued
       + EXCLUDED.user_reports_issued
 ),
 app_c AS (
-  INSERT INTO authorized_app_stats (date, authorized_app_id, codes_issued)
-  SELECT %(day)s, %(app_id)s, count(*) FROM {rows} r
+  INSERT INTO authorized_app_stats (date, authorized_app_id, shard, codes_issued)
+  SELECT %(day)s, %(app_id)s, {shard}, count(*) FROM {rows} r
   WHERE r.record AND %(app_id)s::integer IS NOT NULL HAVING count(*) > 0
-  ON CONFLICT (date, authorized_app_id) DO UPDATE SET
+  ON CONFLICT (date, authorized_app_id, shard) DO UPDATE SET
     codes_issued = authorized_app_stats.codes_issued + EXCLUDED.codes_issued
 ),
 user_c AS (
@@ -113,7 +115,7 @@ matched AS (
   FROM ins JOIN input i ON i.code = ins.code
 ),
 """
-    + _COUNTERS_AND_AUDIT.format(rows="matched")
+    + _COUNTERS_AND_AUDIT.format(rows="matched", shard=STATS_SHARD)
     + "SELECT ord, id, uuid FROM matched"
 )
 
@@ -125,7 +127,7 @@ WITH picked AS (
   FROM verification_codes c WHERE c.id = ANY(%(ids)s)
 ),
 """
-    + _COUNTERS_AND_AUDIT.format(rows="picked")
+    + _COUNTERS_AND_AUDIT.format(rows="picked", shard=STATS_SHARD)
     + "SELECT count(*) FROM picked"
 )
 

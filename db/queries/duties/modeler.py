@@ -12,7 +12,7 @@ def issuance_history(
 ) -> list[int]:
     """Return ``codes_issued`` of the newest rows before ``before``, oldest first."""
     rows = conn.execute(
-        "SELECT codes_issued FROM realm_stats"
+        "SELECT codes_issued FROM realm_stats_daily"
         " WHERE realm_id = %(realm)s AND date < %(before)s"
         " ORDER BY date DESC LIMIT %(limit)s",
         {"realm": realm_id, "before": before, "limit": limit},
@@ -27,7 +27,7 @@ def daily_claims(
     return conn.execute(
         "SELECT coalesce(s.codes_issued, 0), coalesce(s.codes_claimed, 0)"
         " FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') d"
-        " LEFT JOIN realm_stats s ON s.date = d::date AND s.realm_id = %(realm)s"
+        " LEFT JOIN realm_stats_daily s ON s.date = d::date AND s.realm_id = %(realm)s"
         " ORDER BY d DESC",
         {"realm": realm_id, "first": first, "last": last},
     ).fetchall()

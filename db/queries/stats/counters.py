@@ -2,6 +2,10 @@
 
 Array columns are added element-wise so a delta of zeros changes nothing;
 ``coalesce`` covers rows whose arrays are shorter than the delta.
+
+Each day's counters are spread over STATS_SHARDS rows picked by the writer's
+backend, so concurrent transactions almost never wait on one another's row
+lock (held until COMMIT); readers sum the shards through the ``*_daily`` views.
 """
 
 from __future__ import annotations
@@ -9,6 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 import psycopg
+
+# The shard a writer's rows go to: one backend runs one transaction at a time,
+# so two open transactions share a row only when their pids collide mod 16.
+# ``%%`` because every statement using it is parametrised.
+STATS_SHARD = "(pg_backend_pid() %% 16)::smallint"
 
 # Element-wise ``old + delta`` of an int[] column of realm_stats.
 REALM_ARRAY_ADD = (
@@ -28,10 +37,11 @@ def add_realm_invalid_code(
     """Count one refused code (and a bad nonce), with per-OS arrays."""
     nonce_delta = os_delta if bad_nonce else [0] * len(os_delta)
     conn.execute(
-        "INSERT INTO realm_stats (date, realm_id, codes_invalid, codes_invalid_by_os,"
-        " user_reports_invalid_nonce, user_reports_invalid_nonce_by_os)"
-        " VALUES (%(date)s, %(realm_id)s, 1, %(os)s, %(nonce)s, %(nonce_os)s)"
-        " ON CONFLICT (date, realm_id) DO UPDATE SET"
+        "INSERT INTO realm_stats (date, realm_id, shard, codes_invalid,"
+        " codes_invalid_by_os, user_reports_invalid_nonce,"
+        " user_reports_invalid_nonce_by_os)"
+        f" VALUES (%(date)s, %(realm_id)s, {STATS_SHARD}, 1, %(os)s, %(nonce)s,"
+        " %(nonce_os)s) ON CONFLICT (date, realm_id, shard) DO UPDATE SET"
         " codes_invalid = realm_stats.codes_invalid + 1,"
         " user_reports_invalid_nonce = realm_stats.user_reports_invalid_nonce"
         " + EXCLUDED.user_reports_invalid_nonce,"
@@ -60,10 +70,10 @@ def add_realm_tokens(
 ) -> None:
     """Add to a realm's daily token counters."""
     conn.execute(
-        "INSERT INTO realm_stats (date, realm_id, tokens_claimed, tokens_invalid,"
-        " user_report_tokens_claimed)"
-        " VALUES (%(date)s, %(realm_id)s, %(claimed)s, %(invalid)s, %(ur)s)"
-        " ON CONFLICT (date, realm_id) DO UPDATE SET"
+        "INSERT INTO realm_stats (date, realm_id, shard, tokens_claimed,"
+        " tokens_invalid, user_report_tokens_claimed)"
+        f" VALUES (%(date)s, %(realm_id)s, {STATS_SHARD}, %(claimed)s, %(invalid)s,"
+        " %(ur)s) ON CONFLICT (date, realm_id, shard) DO UPDATE SET"
         " tokens_claimed = realm_stats.tokens_claimed + EXCLUDED.tokens_claimed,"
         " tokens_invalid = realm_stats.tokens_invalid + EXCLUDED.tokens_invalid,"
         " user_report_tokens_claimed = realm_stats.user_report_tokens_claimed"
@@ -90,10 +100,10 @@ def add_app_counts(
 ) -> None:
     """Add to an API key's daily counters."""
     conn.execute(
-        "INSERT INTO authorized_app_stats (date, authorized_app_id, codes_claimed,"
-        " codes_invalid, tokens_claimed, tokens_invalid)"
-        " VALUES (%(date)s, %(app_id)s, %(cc)s, %(ci)s, %(tc)s, %(ti)s)"
-        " ON CONFLICT (date, authorized_app_id) DO UPDATE SET"
+        "INSERT INTO authorized_app_stats (date, authorized_app_id, shard,"
+        " codes_claimed, codes_invalid, tokens_claimed, tokens_invalid)"
+        f" VALUES (%(date)s, %(app_id)s, {STATS_SHARD}, %(cc)s, %(ci)s, %(tc)s,"
+        " %(ti)s) ON CONFLICT (date, authorized_app_id, shard) DO UPDATE SET"
         " codes_claimed = authorized_app_stats.codes_claimed + EXCLUDED.codes_claimed,"
         " codes_invalid = authorized_app_stats.codes_invalid + EXCLUDED.codes_invalid,"
         " tokens_claimed = authorized_app_stats.tokens_claimed"

@@ -11,7 +11,7 @@ from psycopg.rows import class_row
 
 @dataclass(frozen=True)
 class RealmStatsRow:
-    """One day of ``realm_stats``."""
+    """One day of ``realm_stats``, summed over its shards."""
 
     date: dt.date
     codes_issued: int
@@ -84,7 +84,7 @@ def realm_stats(
             " user_reports_issued, user_reports_claimed, user_report_tokens_claimed,"
             " user_reports_invalid_nonce, tokens_claimed, tokens_invalid,"
             " codes_invalid_by_os, user_reports_invalid_nonce_by_os,"
-            " code_claim_age_distribution, code_claim_mean_age FROM realm_stats"
+            " code_claim_age_distribution, code_claim_mean_age FROM realm_stats_daily"
             " WHERE realm_id = %(realm_id)s AND date BETWEEN %(start)s AND %(end)s"
             " ORDER BY date DESC",
             {"realm_id": realm_id, "start": start, "end": end},
@@ -167,7 +167,7 @@ def app_stats(
     with conn.cursor(row_factory=class_row(AppDayRow)) as cur:
         return cur.execute(
             "SELECT date, codes_issued, codes_claimed, codes_invalid, tokens_claimed,"
-            " tokens_invalid FROM authorized_app_stats"
+            " tokens_invalid FROM authorized_app_stats_daily"
             " WHERE authorized_app_id = %(app_id)s"
             " AND date BETWEEN %(start)s AND %(end)s ORDER BY date DESC",
             {"app_id": app_id, "start": start, "end": end},

@@ -16,7 +16,7 @@ def system_days(
     """
     return conn.execute(
         "SELECT s.date, count(DISTINCT s.realm_id), sum(s.codes_issued)::bigint,"
-        " sum(s.codes_claimed)::bigint FROM realm_stats s"
+        " sum(s.codes_claimed)::bigint FROM realm_stats_daily s"
         " JOIN realms r ON r.id = s.realm_id AND NOT r.is_e2e"
         " WHERE s.date BETWEEN %(start)s AND %(end)s"
         " AND NOT (s.realm_id = ANY(%(exclude)s))"
@@ -30,7 +30,7 @@ def contributing_realms(
 ) -> int:
     """Count the realms with any statistics between two dates."""
     return conn.execute(
-        "SELECT count(DISTINCT s.realm_id) FROM realm_stats s"
+        "SELECT count(DISTINCT s.realm_id) FROM realm_stats_daily s"
         " JOIN realms r ON r.id = s.realm_id AND NOT r.is_e2e"
         " WHERE s.date BETWEEN %(start)s AND %(end)s"
         " AND NOT (s.realm_id = ANY(%(exclude)s))",

@@ -110,7 +110,8 @@ def test_batch_sms_failure_removes_only_that_code(make_api, fake_sms, conn, serv
     ).fetchone()[0]
     assert count == 1
     issued = conn.execute(
-        "SELECT codes_issued FROM realm_stats WHERE realm_id=%(r)s", {"r": api.realm_id}
+        "SELECT codes_issued FROM realm_stats_daily WHERE realm_id=%(r)s",
+        {"r": api.realm_id},
     ).fetchone()[0]
     assert issued == 1
 

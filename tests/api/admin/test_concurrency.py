@@ -67,7 +67,7 @@ def test_parallel_issues_with_one_uuid_yield_one_code(fresh_db, settings):
             {"u": client_uuid},
         ).fetchone()[0]
         issued = conn.execute(
-            "SELECT codes_issued FROM realm_stats WHERE realm_id = %(r)s",
+            "SELECT codes_issued FROM realm_stats_daily WHERE realm_id = %(r)s",
             {"r": realm_id},
         ).fetchone()[0]
     assert (codes, issued) == (1, 1)

@@ -50,7 +50,7 @@ def forged(device, **overrides):
 def token_stats(conn, realm_id):
     return conn.execute(
         "SELECT tokens_claimed, tokens_invalid, user_report_tokens_claimed"
-        " FROM realm_stats WHERE realm_id = %s",
+        " FROM realm_stats_daily WHERE realm_id = %s",
         (realm_id,),
     ).fetchone()
 

@@ -25,7 +25,7 @@ def test_one_code_yields_exactly_one_token(live_device, fresh_db):
     with psycopg.connect(fresh_db) as conn:
         tokens = conn.execute("SELECT count(*) FROM tokens").fetchone()[0]
         claimed = conn.execute(
-            "SELECT codes_claimed, codes_invalid FROM realm_stats"
+            "SELECT codes_claimed, codes_invalid FROM realm_stats_daily"
         ).fetchone()
     assert tokens == 1
     # "already claimed" refusals are not counted as invalid codes (protocol §11).
@@ -50,7 +50,7 @@ def test_one_token_yields_exactly_one_certificate(live_device, fresh_db):
     }
     with psycopg.connect(fresh_db) as conn:
         row = conn.execute(
-            "SELECT tokens_claimed, tokens_invalid FROM realm_stats"
+            "SELECT tokens_claimed, tokens_invalid FROM realm_stats_daily"
         ).fetchone()
         used = conn.execute("SELECT count(*) FROM tokens WHERE used").fetchone()[0]
     assert row == (1, 0) and used == 1

@@ -31,14 +31,14 @@ def realm_stats(conn, realm_id):
         "SELECT codes_claimed, codes_invalid, codes_invalid_by_os,"
         " user_reports_claimed, user_reports_invalid_nonce,"
         " user_reports_invalid_nonce_by_os, code_claim_age_distribution,"
-        " code_claim_mean_age FROM realm_stats WHERE realm_id = %s",
+        " code_claim_mean_age FROM realm_stats_daily WHERE realm_id = %s",
         (realm_id,),
     ).fetchone()
 
 
 def app_stats(conn, app_id):
     return conn.execute(
-        "SELECT codes_claimed, codes_invalid FROM authorized_app_stats"
+        "SELECT codes_claimed, codes_invalid FROM authorized_app_stats_daily"
         " WHERE authorized_app_id = %s",
         (app_id,),
     ).fetchone()

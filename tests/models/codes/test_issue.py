@@ -93,7 +93,7 @@ def test_issue_stores_counts_and_audits(conn, issuer_svc, realm, admin):
     assert (
         count(
             conn,
-            "SELECT codes_issued FROM realm_stats WHERE realm_id=%(r)s",
+            "SELECT codes_issued FROM realm_stats_daily WHERE realm_id=%(r)s",
             r=realm.id,
         )
         == 1
@@ -101,7 +101,7 @@ def test_issue_stores_counts_and_audits(conn, issuer_svc, realm, admin):
     assert (
         count(
             conn,
-            "SELECT codes_issued FROM authorized_app_stats WHERE authorized_app_id=%(a)s",
+            "SELECT codes_issued FROM authorized_app_stats_daily WHERE authorized_app_id=%(a)s",
             a=admin.app_id,
         )
         == 1

@@ -158,7 +158,7 @@ def test_user_report_once_per_phone(conn, services, fake_sms, issuer_svc):
     assert (
         count(
             conn,
-            "SELECT user_reports_issued FROM realm_stats WHERE realm_id=%(r)s",
+            "SELECT user_reports_issued FROM realm_stats_daily WHERE realm_id=%(r)s",
             r=realm.id,
         )
         == 1
@@ -294,7 +294,7 @@ def test_batch_counts_in_one_statement(conn, services, fake_sms, admin):
     assert (
         count(
             conn,
-            "SELECT codes_issued FROM realm_stats WHERE realm_id=%(r)s",
+            "SELECT codes_issued FROM realm_stats_daily WHERE realm_id=%(r)s",
             r=realm.id,
         )
         == 3
@@ -310,7 +310,7 @@ def test_batch_counts_in_one_statement(conn, services, fake_sms, admin):
     assert (
         count(
             conn,
-            "SELECT codes_issued FROM authorized_app_stats"
+            "SELECT codes_issued FROM authorized_app_stats_daily"
             " WHERE authorized_app_id=%(a)s",
             a=admin.app_id,
         )

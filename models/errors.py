@@ -33,16 +33,48 @@ class ErrorCode(StrEnum):
     HMAC_INVALID = "hmac_invalid"
 
 
+class Reason(StrEnum):
+    """Finer machine keys than ``ErrorCode``, never sent on the wire.
+
+    The UI shows refusals in the case worker's language keyed on these (or on
+    the code when there is no reason): the English ``message`` stays the
+    protocol's text, and some refusals share a code or have none.
+    """
+
+    NONE = ""
+    INVALID_TEST_DATE = "invalid_date.test"
+    INVALID_SYMPTOM_DATE = "invalid_date.symptom"
+    UNPARSABLE_TEST_DATE = "unparsable_date.test"
+    UNPARSABLE_SYMPTOM_DATE = "unparsable_date.symptom"
+    BULK_DISABLED = "bulk_disabled"
+    BATCH_TOO_LARGE = "batch_too_large"
+    SMS_TEMPLATE_UNKNOWN = "sms_template_unknown"
+    SMS_NOT_CONFIGURED = "sms_not_configured"
+    CODE_CLAIMED = "code_claimed"
+
+
 class DomainError(Exception):
-    """A rule was broken; ``status`` is the HTTP status the API maps it to."""
+    """A rule was broken; ``status`` is the HTTP status the API maps it to.
+
+    ``reason`` and ``params`` (the values the English message embeds) let a
+    surface word the refusal itself; the API sends ``message`` and ``code``.
+    """
 
     def __init__(
-        self, message: str, code: ErrorCode = ErrorCode.NONE, status: int = 400
+        self,
+        message: str,
+        code: ErrorCode = ErrorCode.NONE,
+        status: int = 400,
+        *,
+        reason: Reason = Reason.NONE,
+        params: dict | None = None,
     ):
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
+        self.reason = reason
+        self.params = params or {}
 
 
 class NotFound(DomainError):

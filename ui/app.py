@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
+from functools import partial
 
 import falcon
 
@@ -85,6 +86,8 @@ class Locale:
         req.context.locale = locale
         # Flashes and form errors raised from Python use the page's language.
         req.context.t = self._catalogs.translator(locale)
+        # Only the locale's own words: model refusals keep their English else.
+        req.context.translated = partial(self._catalogs.translated, locale)
 
 
 def _firebase(services: Services) -> FirebaseVerifier | None:

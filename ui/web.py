@@ -4,25 +4,10 @@ from __future__ import annotations
 
 import falcon
 
-from api.common.i18n import N_, Catalogues, Formatter
-from models.accounts import signin
+from api.common.i18n import Catalogues, Formatter
 from models.accounts.rbac import Permission
 
 SERVER_NAME = "Exposure Notifications Verification Server"
-# The fixed English texts sign-in errors carry, and their message ids.
-_SIGNIN_TEXTS = {
-    signin.SIGNIN_FAILED: N_("login.failed"),
-    signin.TOO_MANY: N_("login.too-many"),
-    "Sign in with your email address and password.": N_("login.use-password"),
-    "Current password is incorrect.": N_("password.current-incorrect"),
-}
-
-
-def signin_text(t, ex: Exception) -> str:
-    """Return a sign-in error in the page's language (other texts as raised)."""
-    text = str(ex)
-    message_id = _SIGNIN_TEXTS.get(text)
-    return t(message_id) if message_id else text
 
 
 def wants_html(req: falcon.Request) -> bool:

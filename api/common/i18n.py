@@ -220,6 +220,16 @@ class Catalogues:
             # A broken translation must not break the page (tests guard this).
             return english % values
 
+    def translated(self, locale: str, message_id: str, *args, **named) -> str | None:
+        """Return ``message_id`` only where ``locale`` translates it, else None.
+
+        English is the source language and never counts as a translation: a
+        caller that holds its own English text (a model's message) keeps it.
+        """
+        if locale == DEFAULT_LOCALE or message_id not in self.messages.get(locale, {}):
+            return None
+        return self.t(locale, message_id, *args, **named)
+
     def translator(self, locale: str) -> Callable[..., str]:
         """Return ``t(id, *args)`` bound to ``locale`` for templates and flashes."""
 

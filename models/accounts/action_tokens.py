@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import secrets
+from enum import StrEnum
 
 import psycopg
 
@@ -28,8 +29,23 @@ LIFETIMES = {
 PASSWORD_PURPOSES = (RESET, INVITE)
 
 
+class TokenReason(StrEnum):
+    """Why a link's token was refused (stable keys for the UI's texts)."""
+
+    INVALID = "invalid"
+    EXPIRED = "expired"
+
+
 class TokenError(ValueError):
-    """The token is unknown, used or expired."""
+    """The token is unknown, used or expired; ``reason`` says which."""
+
+    def __init__(self, reason: TokenReason):
+        super().__init__(
+            "the link has expired"
+            if reason is TokenReason.EXPIRED
+            else "the link is invalid or was already used"
+        )
+        self.reason = reason
 
 
 def _hash(token: str) -> str:
@@ -59,9 +75,9 @@ def peek(
     with conn.transaction():
         row = auth_q.get_token(conn, _hash(token or ""), purposes)
     if row is None or row.used_at is not None:
-        raise TokenError("the link is invalid or was already used")
+        raise TokenError(TokenReason.INVALID)
     if row.expires_at <= now:
-        raise TokenError("the link has expired")
+        raise TokenError(TokenReason.EXPIRED)
     return row.user_id
 
 
@@ -71,8 +87,8 @@ def consume(
     """Use a token inside the caller's transaction; return its user id."""
     row = auth_q.get_token(conn, _hash(token or ""), purposes)
     if row is None or row.used_at is not None:
-        raise TokenError("the link is invalid or was already used")
+        raise TokenError(TokenReason.INVALID)
     if row.expires_at <= now:
-        raise TokenError("the link has expired")
+        raise TokenError(TokenReason.EXPIRED)
     auth_q.use_token(conn, row.id, now)
     return row.user_id

@@ -16,7 +16,7 @@ from db.rows import Realm
 from models.accounts import action_tokens as account_tokens
 from models.accounts import mail as mailer
 from models.accounts.passwords import hash_password
-from models.accounts.signin import SigninError, password_problems
+from models.accounts.signin import SigninError, SigninReason, password_problems
 from models.settings import UiSettings
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ def reset_password(
     """Set a new password with a reset/invite token; return the email."""
     problems = password_problems(ui, password, None)
     if problems:
-        raise SigninError("; ".join(problems))
+        raise SigninError(SigninReason.PASSWORD_RULES, problems)
     with conn.transaction():
         user_id = account_tokens.consume(
             conn, token, account_tokens.PASSWORD_PURPOSES, now

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from enum import StrEnum
 
 import psycopg
 import pyotp
@@ -15,8 +16,19 @@ from db.queries.accounts import auth as auth_q
 ISSUER = "ENCV"
 
 
+class MfaReason(StrEnum):
+    """Why a TOTP enrolment was refused (stable keys for the UI's texts)."""
+
+    DISPLAY_NAME_REQUIRED = "display-name-required"
+    CODE_MISMATCH = "code-mismatch"
+
+
 class MfaError(ValueError):
-    """A TOTP enrolment or check failed (message is shown to the user)."""
+    """A TOTP enrolment or check failed; ``reason`` keys the shown text."""
+
+    def __init__(self, message: str, reason: MfaReason):
+        super().__init__(message)
+        self.reason = reason
 
 
 def new_secret() -> str:
@@ -65,9 +77,12 @@ def confirm_factor(
     """Store a factor once the user proved their app computes ``code``."""
     display_name = (display_name or "").strip()
     if not display_name:
-        raise MfaError("Display name is required.")
+        raise MfaError("Display name is required.", MfaReason.DISPLAY_NAME_REQUIRED)
     if not code_matches(secret, code, now):
-        raise MfaError("The code did not match. Check your device's time.")
+        raise MfaError(
+            "The code did not match. Check your device's time.",
+            MfaReason.CODE_MISMATCH,
+        )
     sealed = envelope.encrypt_text(secret, f"mfa:{user_id}")
     with conn.transaction():
         return auth_q.insert_factor(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import NoReturn
 
 import psycopg
@@ -40,12 +41,30 @@ RP_NAME = "ENCV"
 TIMEOUT_MS = 120_000
 # A challenge older than this is refused even if still in the session.
 CHALLENGE_SECONDS = 300
-REFUSED = "The passkey was not accepted."
 _TRANSPORTS = {t.value for t in AuthenticatorTransport}
 
 
+class PasskeyReason(StrEnum):
+    """Why a passkey ceremony was refused (stable keys for the UI's texts)."""
+
+    REFUSED = "refused"
+    NAME_INVALID = "name-invalid"
+    ALREADY_REGISTERED = "already-registered"
+
+
+_TEXTS = {
+    PasskeyReason.REFUSED: "The passkey was not accepted.",
+    PasskeyReason.NAME_INVALID: "Give the passkey a name of 1 to 100 characters.",
+    PasskeyReason.ALREADY_REGISTERED: "This passkey is already registered.",
+}
+
+
 class PasskeyError(ValueError):
-    """A passkey ceremony was refused (message is shown to the person)."""
+    """A passkey ceremony was refused; ``str(ex)`` is English, ``reason`` its key."""
+
+    def __init__(self, reason: PasskeyReason = PasskeyReason.REFUSED):
+        super().__init__(_TEXTS[reason])
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -119,9 +138,9 @@ def authentication_options(
 
 def _challenge(record: dict | None, now: dt.datetime) -> bytes:
     if not isinstance(record, dict) or not record.get("c"):
-        raise PasskeyError(REFUSED)
+        raise PasskeyError(PasskeyReason.REFUSED)
     if now.timestamp() - record.get("at", 0) > CHALLENGE_SECONDS:
-        raise PasskeyError(REFUSED)
+        raise PasskeyError(PasskeyReason.REFUSED)
     return webauthn.base64url_to_bytes(record["c"])
 
 
@@ -129,9 +148,9 @@ def _credential(raw: str) -> dict:
     try:
         credential = json.loads(raw or "")
     except ValueError:
-        raise PasskeyError(REFUSED) from None
+        raise PasskeyError(PasskeyReason.REFUSED) from None
     if not isinstance(credential, dict):
-        raise PasskeyError(REFUSED)
+        raise PasskeyError(PasskeyReason.REFUSED)
     return credential
 
 
@@ -149,7 +168,7 @@ def register(
     """Verify a creation response against the popped challenge and store it."""
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise PasskeyError("Give the passkey a name of 1 to 100 characters.")
+        raise PasskeyError(PasskeyReason.NAME_INVALID)
     expected = _challenge(challenge, now)
     data = _credential(credential)
     try:
@@ -161,7 +180,7 @@ def register(
             require_user_verification=True,
         )
     except (InvalidRegistrationResponse, ValueError, KeyError, TypeError):
-        raise PasskeyError(REFUSED) from None
+        raise PasskeyError(PasskeyReason.REFUSED) from None
     transports = (data.get("response") or {}).get("transports") or []
     transports = [t for t in transports if t in _TRANSPORTS]
     with conn.transaction():
@@ -176,7 +195,7 @@ def register(
             at=now,
         )
         if new_id is None:
-            raise PasskeyError("This passkey is already registered.")
+            raise PasskeyError(PasskeyReason.ALREADY_REGISTERED)
         _audit(conn, actor, "added passkey", user, name)
     return new_id
 
@@ -211,7 +230,7 @@ def _refuse(conn, action: str, user_id: int | None, detail: str) -> NoReturn:
             target_display="passkey sign-in",
             diff=detail,
         )
-    raise PasskeyError(REFUSED)
+    raise PasskeyError(PasskeyReason.REFUSED)
 
 
 def authenticate(
@@ -236,7 +255,7 @@ def authenticate(
             str(data.get("rawId") or data.get("id") or "")
         )
     except ValueError:
-        raise PasskeyError(REFUSED) from None
+        raise PasskeyError(PasskeyReason.REFUSED) from None
     key = pk_q.get_by_credential_id(conn, raw_id) if raw_id else None
     if key is None:
         _refuse(
@@ -286,7 +305,7 @@ def authenticate(
             pk_q.use_passkey(conn, key.id, key.sign_count, verified.new_sign_count, now)
             != 1
         ):
-            raise PasskeyError(REFUSED)
+            raise PasskeyError(PasskeyReason.REFUSED)
     return key.user_id
 
 
@@ -304,7 +323,7 @@ def rename(conn: psycopg.Connection, user_id: int, passkey_id: int, name: str) -
     """Rename one of the user's passkeys; False if it was not theirs."""
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise PasskeyError("Give the passkey a name of 1 to 100 characters.")
+        raise PasskeyError(PasskeyReason.NAME_INVALID)
     with conn.transaction():
         return pk_q.rename_passkey(conn, user_id, passkey_id, name) == 1
 

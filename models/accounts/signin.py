@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import NoReturn
 
 import psycopg
@@ -21,7 +23,13 @@ from db.queries.accounts import auth as auth_q
 from db.queries.accounts import users as users_q
 from db.rows import User
 from models.accounts import mfa, passkeys
-from models.accounts.passwords import complexity_errors, hash_password, verify_password
+from models.accounts.passwords import (
+    Rule,
+    RuleBreak,
+    complexity_breaks,
+    hash_password,
+    verify_password,
+)
 from models.settings import UiSettings
 
 SIGNIN_FAILED = "Sign-in failed. Please try again."
@@ -31,8 +39,36 @@ _DUMMY_HASH = hash_password("not-a-real-password-Aa1!")
 _EPOCH_2018 = dt.datetime(2018, 1, 1, tzinfo=dt.UTC)
 
 
+class SigninReason(StrEnum):
+    """Why sign-in or a password change was refused (stable keys for the UI)."""
+
+    FAILED = "failed"
+    TOO_MANY = "too-many"
+    USE_PASSWORD = "use-password"
+    CURRENT_INCORRECT = "current-incorrect"
+    PASSWORD_RULES = "password-rules"
+
+
+_TEXTS = {
+    SigninReason.FAILED: SIGNIN_FAILED,
+    SigninReason.TOO_MANY: TOO_MANY,
+    SigninReason.USE_PASSWORD: "Sign in with your email address and password.",
+    SigninReason.CURRENT_INCORRECT: "Current password is incorrect.",
+    SigninReason.PASSWORD_RULES: "the new password breaks the password rules",
+}
+
+
 class SigninError(ValueError):
-    """Sign-in refused; ``str(ex)`` is the text shown to the person."""
+    """Sign-in refused; ``str(ex)`` is the English text, ``reason`` its key.
+
+    A new password that breaks rules carries them in ``breaks``, so that a
+    surface can word each rule in the person's language.
+    """
+
+    def __init__(self, reason: SigninReason, breaks: Sequence[RuleBreak] = ()):
+        self.reason = reason
+        self.breaks = tuple(breaks)
+        super().__init__("; ".join(b.english for b in self.breaks) or _TEXTS[reason])
 
 
 @dataclass(frozen=True)
@@ -63,11 +99,17 @@ def _failure_window(ui: UiSettings, now: dt.datetime) -> dict:
 
 
 def _fail(
-    conn, ui: UiSettings, user: User, now: dt.datetime, message: str = SIGNIN_FAILED
+    conn,
+    ui: UiSettings,
+    user: User,
+    now: dt.datetime,
+    reason: SigninReason = SigninReason.FAILED,
 ) -> NoReturn:
     with conn.transaction():
         count = auth_q.record_failed_signin(conn, user.id, **_failure_window(ui, now))
-    raise SigninError(TOO_MANY if count >= ui.signin_max_failures else message)
+    raise SigninError(
+        SigninReason.TOO_MANY if count >= ui.signin_max_failures else reason
+    )
 
 
 def _address_hash(email: str) -> str:
@@ -81,7 +123,8 @@ def _fail_unknown(conn, ui: UiSettings, email: str, now: dt.datetime) -> NoRetur
         count = auth_q.record_throttle_failure(conn, _address_hash(email), **window)
         # Rows past the window count nothing any more (lock over, count reset).
         auth_q.purge_throttle(conn, min(window["forget_before"], now - _lock(ui)))
-    raise SigninError(TOO_MANY if count >= ui.signin_max_failures else SIGNIN_FAILED)
+    too_many = count >= ui.signin_max_failures
+    raise SigninError(SigninReason.TOO_MANY if too_many else SigninReason.FAILED)
 
 
 def _locked(user: User, now: dt.datetime) -> bool:
@@ -109,11 +152,11 @@ def check_password(
         verify_password(_DUMMY_HASH, password or "")
         locked_until = auth_q.throttle_lock(conn, _address_hash(email))
         if locked_until is not None and locked_until > now:
-            raise SigninError(TOO_MANY)
+            raise SigninError(SigninReason.TOO_MANY)
         _fail_unknown(conn, ui, email, now)
     good = verify_password(user.password_hash or _DUMMY_HASH, password or "")
     if _locked(user, now):
-        raise SigninError(TOO_MANY)
+        raise SigninError(SigninReason.TOO_MANY)
     if not good or not user.password_hash:
         _fail(conn, ui, user, now)
     totp = bool(auth_q.list_factors(conn, user.id))
@@ -138,9 +181,9 @@ def check_totp(
     """Run the TOTP step after a good password; return the user."""
     user = users_q.get_user(conn, user_id)
     if user is None:
-        raise SigninError(SIGNIN_FAILED)
+        raise SigninError(SigninReason.FAILED)
     if _locked(user, now):
-        raise SigninError(TOO_MANY)
+        raise SigninError(SigninReason.TOO_MANY)
     if not mfa.check_any(conn, envelope, user.id, code, now):
         _fail(conn, ui, user, now)
     with conn.transaction():
@@ -171,12 +214,12 @@ def check_passkey(
             now=now,
         )
     except passkeys.PasskeyError:
-        raise SigninError(SIGNIN_FAILED) from None
+        raise SigninError(SigninReason.FAILED) from None
     user = users_q.get_user(conn, owner)
     if user is None or _locked(user, now):
-        raise SigninError(TOO_MANY if user else SIGNIN_FAILED)
+        raise SigninError(SigninReason.TOO_MANY if user else SigninReason.FAILED)
     if user_id is None and not passkeys.may_sign_in_alone(conn, user.id):
-        raise SigninError("Sign in with your email address and password.")
+        raise SigninError(SigninReason.USE_PASSWORD)
     with conn.transaction():
         auth_q.reset_failed_signins(conn, user.id)
     return user
@@ -208,11 +251,13 @@ def sign_out(conn: psycopg.Connection, user_id: int, now: dt.datetime) -> None:
         auth_q.revoke_sessions(conn, user_id, now)
 
 
-def password_problems(ui: UiSettings, password: str, confirm: str | None) -> list[str]:
+def password_problems(
+    ui: UiSettings, password: str, confirm: str | None
+) -> list[RuleBreak]:
     """Return the complexity and confirmation problems of a new password."""
-    problems = complexity_errors(password or "", min_length=ui.password_min_length)
+    problems = complexity_breaks(password or "", min_length=ui.password_min_length)
     if confirm is not None and password != confirm:
-        problems.append("passwords do not match")
+        problems.append(RuleBreak(Rule.MISMATCH))
     return problems
 
 
@@ -233,12 +278,12 @@ def change_password(
     """
     good = verify_password(user.password_hash, current or "")
     if _locked(user, now):
-        raise SigninError(TOO_MANY)
+        raise SigninError(SigninReason.TOO_MANY)
     if not good:
-        _fail(conn, ui, user, now, "Current password is incorrect.")
+        _fail(conn, ui, user, now, SigninReason.CURRENT_INCORRECT)
     problems = password_problems(ui, new, confirm)
     if problems:
-        raise SigninError("; ".join(problems))
+        raise SigninError(SigninReason.PASSWORD_RULES, problems)
     with conn.transaction():
         auth_q.set_password(conn, user.id, hash_password(new), now)
 

@@ -17,7 +17,7 @@ import psycopg
 
 from db.queries.codes import core as q
 from db.rows import Realm
-from models.errors import DomainError, ErrorCode
+from models.errors import DomainError, ErrorCode, Reason
 from models.secrets import Secrets
 
 CODE_HMAC = "verification_code_database_hmac"
@@ -205,14 +205,19 @@ def parse_issue_date(
     """Parse and bound-check a ``YYYY-MM-DD`` date; None when empty."""
     if not value:
         return None
-    label = "symptom onset" if name == "symptom" else "test"
+    symptom = name == "symptom"
+    label = "symptom onset" if symptom else "test"
     try:
         if len(value) != 10:
             raise ValueError(value)
         parsed = dt.date.fromisoformat(value)
     except ValueError as ex:
         raise DomainError(
-            f"failed to process {label} date: {ex}", ErrorCode.UNPARSABLE_REQUEST
+            f"failed to process {label} date: {ex}",
+            ErrorCode.UNPARSABLE_REQUEST,
+            reason=Reason.UNPARSABLE_SYMPTOM_DATE
+            if symptom
+            else Reason.UNPARSABLE_TEST_DATE,
         ) from None
     lowest, highest = date_window(now, allowed_days, int(tz_offset))
     if not lowest <= parsed <= highest:
@@ -220,6 +225,8 @@ def parse_issue_date(
             f"{label} date must be on/after {lowest.isoformat()} and on/before "
             f"{highest.isoformat()}. Received {parsed.isoformat()}",
             ErrorCode.INVALID_DATE,
+            reason=Reason.INVALID_SYMPTOM_DATE if symptom else Reason.INVALID_TEST_DATE,
+            params={"lowest": lowest, "highest": highest},
         )
     return parsed
 

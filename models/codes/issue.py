@@ -44,7 +44,7 @@ from models.codes.issue_rules import (
     uuid_conflict,
 )
 from models.codes.quota import RealmQuota, build_quota
-from models.errors import DomainError, ErrorCode
+from models.errors import DomainError, ErrorCode, Reason
 from models.services import Services
 from models.telemetry import metrics
 
@@ -146,9 +146,16 @@ class IssueService:
         """Issue each request independently (protocol §5.2); SMS in parallel."""
         check_maintenance(self._svc.settings)
         if not realm.allow_bulk_upload:
-            raise DomainError("bulk issuing is not enabled on this realm")
+            raise DomainError(
+                "bulk issuing is not enabled on this realm",
+                reason=Reason.BULK_DISABLED,
+            )
         if len(requests) > BATCH_LIMIT:
-            raise DomainError(f"batch size limit [{BATCH_LIMIT}] exceeded")
+            raise DomainError(
+                f"batch size limit [{BATCH_LIMIT}] exceeded",
+                reason=Reason.BATCH_TOO_LARGE,
+                params={"limit": BATCH_LIMIT},
+            )
         now = self._svc.clock.now()
         with self._svc.db.connection() as conn:
             staged = self._stage(conn, realm, issuer, requests, now)

@@ -23,7 +23,7 @@ from models import audit
 from models.codes import core as codes
 from models.codes import sms
 from models.codes.phone import canonical_phone
-from models.errors import DomainError, ErrorCode
+from models.errors import DomainError, ErrorCode, Reason
 from models.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,9 @@ def plan_issue(
             ) from None
         if provider is None:
             raise DomainError(
-                "phone provided, but no sms provider is configured", ErrorCode.NONE
+                "phone provided, but no sms provider is configured",
+                ErrorCode.NONE,
+                reason=Reason.SMS_NOT_CONFIGURED,
             )
     if len(request.external_issuer_id or "") > 255:
         # The column holds 255 characters; the original fails the insert.

@@ -19,7 +19,7 @@ from db.crypto import Envelope
 from db.keystore import KeyStore
 from db.queries.codes import sms as q
 from db.rows import Realm
-from models.errors import DomainError, ErrorCode
+from models.errors import DomainError, ErrorCode, Reason
 from models.telemetry.logs import outgoing_headers
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,12 @@ def choose_template(realm: Realm, label: str) -> str:
         return realm.sms_text_template
     text = alternates.get(label)
     if not text:
-        raise DomainError(f"no template found for label {label}", ErrorCode.NONE)
+        raise DomainError(
+            f"no template found for label {label}",
+            ErrorCode.NONE,
+            reason=Reason.SMS_TEMPLATE_UNKNOWN,
+            params={"label": label},
+        )
     return text
 
 

@@ -65,3 +65,19 @@ def test_sign_in_and_issue_pages_in_four_languages(page, server, demo_db):
             brand = page.locator(".navbar-brand").bounding_box()
             assert brand["x"] > page.viewport_size["width"] / 2
             shoot(page, "i18n-issue-ar")
+
+
+def test_issue_error_follows_the_page_language(page, server, demo_db):
+    # The browser asks for English; the page was chosen with ?lang=es, and
+    # app.js sends the page's language with its JSON so the error matches.
+    _, creds = demo_db
+    to_issue_page(page, server, creds)
+    page.goto(f"{server}/codes/issue?lang=es")
+    # Past the page's own min, so the server's window check refuses it.
+    page.eval_on_selector("#symptomDate", "e => e.removeAttribute('min')")
+    page.fill("#symptomDate", "2000-01-01")
+    page.click("#issue-submit")
+    error = page.locator(".flash-error")
+    expect(error).to_contain_text(
+        "La fecha de inicio de los síntomas debe ser igual o posterior al"
+    )

@@ -8,7 +8,8 @@ from api.common.i18n import Formatter
 from api.common.middleware import form_value
 from models.accounts import mfa, passkeys, signin
 from ui.guards import signed_in
-from ui.web import redirect, signin_text
+from ui.refusals import refusal_text
+from ui.web import redirect
 
 
 def ago(delta_seconds: float, fmt: Formatter | None = None) -> str:
@@ -85,7 +86,7 @@ class ChangePassword:
                     now=now,
                 )
         except signin.SigninError as ex:
-            ctx.session.flash("error", signin_text(ctx.t, ex))
+            ctx.session.flash("error", refusal_text(ctx, ex))
             return self._render(req, resp, status=422)
         # The change revoked every older session, this one included: renew it.
         ctx.session.sign_in(

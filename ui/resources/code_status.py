@@ -9,8 +9,9 @@ from models import audit
 from models.accounts.rbac import Permission
 from models.codes import core as codes
 from models.codes import issuance
-from models.errors import DomainError
+from models.errors import DomainError, Reason
 from ui.guards import requires
+from ui.refusals import domain_error_text
 from ui.web import redirect
 
 NOT_FOUND = N_("codes.status.not-found")
@@ -59,7 +60,9 @@ class CodeStatus:
         try:
             with self._db.connection() as conn:
                 if codes.code_status(conn, ctx.realm.id, code_uuid).claimed:
-                    raise DomainError("code already claimed")
+                    raise DomainError(
+                        "code already claimed", reason=Reason.CODE_CLAIMED
+                    )
             self._expire.expire(
                 ctx.realm.id,
                 audit.user_actor(user.id, user.name, user.email),
@@ -70,7 +73,7 @@ class CodeStatus:
                 message = ctx.t(NOT_FOUND)
                 ctx.session.flash("error", ctx.t("codes.status.form-failed", message))
                 raise redirect("/codes/status") from ex
-            message = ctx.t("codes.status.form-failed", ex.message)
+            message = ctx.t("codes.status.form-failed", domain_error_text(ctx, ex))
             ctx.session.flash("error", message)
             raise redirect(f"/codes/{code_uuid}") from ex
         ctx.session.flash("alert", ctx.t("codes.status.expired-flash"))

@@ -11,6 +11,7 @@ from models.codes.issue import Issuer, IssueResult
 from models.codes.issue_rules import IssueRequest
 from models.errors import DomainError
 from ui.guards import requires
+from ui.refusals import domain_error_text
 from ui.richtext import markdown_html
 from ui.web import redirect
 
@@ -43,9 +44,10 @@ def issued_json(result: IssueResult, padding: str = "") -> dict:
     return {**result.wire(), "padding": padding}
 
 
-def error_json(ex: DomainError) -> dict:
-    """Return the wire shape of a refused code."""
-    return {"error": ex.message, "errorCode": str(ex.code)}
+def error_json(req: falcon.Request, ex: DomainError) -> dict:
+    """Return a refused code: text in the page's language, errorCode unchanged."""
+    text = domain_error_text(req.context, ex)
+    return {"error": text, "errorCode": str(ex.code)}
 
 
 def json_body(req: falcon.Request) -> dict:
@@ -117,6 +119,6 @@ class IssueCode:
             )
         except DomainError as ex:
             resp.status = ex.status
-            resp.media = error_json(ex)
+            resp.media = error_json(req, ex)
             return
         resp.media = issued_json(result, str(body.get("padding") or ""))

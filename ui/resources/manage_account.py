@@ -9,6 +9,7 @@ from models.accounts import mail as mailer
 from models.accounts import memberships
 from models.accounts.action_tokens import TokenError
 from models.accounts.signin import SigninError
+from ui.refusals import refusal_text
 from ui.web import redirect
 
 
@@ -80,11 +81,19 @@ class ManageAccount:
                     )
             except SigninError as ex:
                 session.flash(
-                    "error", req.context.t("login.select-password-failed", ex)
+                    "error",
+                    req.context.t(
+                        "login.select-password-failed", refusal_text(req.context, ex)
+                    ),
                 )
                 return self._reset_form(req, resp, token, status=422)
             except TokenError as ex:
-                session.flash("error", req.context.t("password.change-failed", ex))
+                session.flash(
+                    "error",
+                    req.context.t(
+                        "password.change-failed", refusal_text(req.context, ex)
+                    ),
+                )
                 return self._reset_form(req, resp, token, status=422)
             session.flash("alert", req.context.t("login.password-selected"))
             raise redirect("/")
@@ -93,15 +102,16 @@ class ManageAccount:
         raise redirect("/")
 
     def _reset_form(self, req, resp, token, status: int = 200):
+        t = req.context.t
         email, problem = None, None
         if not token:
-            problem = "Missing password reset token."
+            problem = t("login.reset-token-missing")
         else:
             try:
                 with self._db.connection() as conn:
                     email = account_flows.reset_email(conn, token, self._clock.now())
             except TokenError as ex:
-                problem = f"Failed to verify password reset token: {ex}"
+                problem = t("login.reset-token-failed", refusal_text(req.context, ex))
         self._pages.render(
             req,
             resp,
@@ -120,7 +130,10 @@ class ManageAccount:
             with self._db.connection() as conn:
                 account_flows.verify_email(conn, token, self._clock.now())
         except TokenError as ex:
-            session.flash("error", req.context.t("account.verify-failed", ex))
+            session.flash(
+                "error",
+                req.context.t("account.verify-failed", refusal_text(req.context, ex)),
+            )
             raise redirect("/") from ex
         session.flash("alert", req.context.t("account.email-verified-flash"))
         raise redirect("/")

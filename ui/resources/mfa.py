@@ -8,6 +8,7 @@ from api.common.i18n import N_
 from api.common.middleware import form_value
 from models.accounts import memberships, mfa
 from ui.guards import signed_in
+from ui.refusals import refusal_text
 from ui.web import redirect
 
 REAUTH = "/login?redir=login/register-phone"
@@ -55,7 +56,7 @@ class RegisterFactor:
                     now=ctx.now,
                 )
         except mfa.MfaError as ex:
-            ctx.session.flash("error", str(ex))
+            ctx.session.flash("error", refusal_text(ctx, ex))
             return self._render(req, resp, status=422, mode=None)
         ctx.session.data.pop("mfa_secret", None)
         # A code was just checked: this session has passed a second factor.

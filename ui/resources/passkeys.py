@@ -15,6 +15,7 @@ from models import audit
 from models.accounts import members, passkeys
 from models.accounts.rbac import Permission
 from ui.guards import requires, signed_in
+from ui.refusals import refusal_text
 from ui.resources.mfa import REAUTH
 from ui.resources.signin import PASSKEY_CHALLENGE, PENDING_SECONDS
 from ui.web import redirect
@@ -70,7 +71,7 @@ class AccountPasskeys:
         ctx = req.context
         if not ctx.session.fresh(ctx.now):
             resp.status = falcon.HTTP_401
-            resp.media = {"error": "Sign in again to add a passkey.", "reauth": REAUTH}
+            resp.media = {"error": ctx.t("mfa.passkey-sign-in-again"), "reauth": REAUTH}
             return
         with self._db.connection() as conn:
             options, record = passkeys.registration_options(
@@ -98,7 +99,7 @@ class AccountPasskeys:
                     now=ctx.now,
                 )
         except passkeys.PasskeyError as ex:
-            ctx.session.flash("error", str(ex))
+            ctx.session.flash("error", refusal_text(ctx, ex))
             raise redirect("/account") from None
         # The authenticator verified the person just now: a second factor.
         ctx.session.data["mfa"] = True

@@ -8,7 +8,8 @@ from api.common.middleware import form_value
 from models.accounts import passkeys, signin
 from models.accounts.firebase import FirebaseTokenError
 from ui.guards import signed_in
-from ui.web import redirect, signin_text, wants_json
+from ui.refusals import refusal_text
+from ui.web import redirect, wants_json
 
 REAUTH_REDIR = "login/register-phone"
 # The second-factor step must follow the password within 5 minutes.
@@ -115,7 +116,7 @@ class SessionCreate:
                         return self._ask_totp(req, resp, result, now)
                     user, mfa_done = result.user, False
         except (signin.SigninError, FirebaseTokenError) as ex:
-            return self._failed(req, resp, signin_text(req.context.t, ex))
+            return self._failed(req, resp, refusal_text(req.context, ex))
         session.data.pop("pending", None)
         mfa = mfa_done if mfa_done is not None else session.data.pop("fb_mfa", False)
         alone = session.data.pop("pk_alone", False)
@@ -136,7 +137,7 @@ class SessionCreate:
         identity = self._verifier.verify(_field(req, "idToken"), now)
         user = signin.get_user_by_email(conn, identity.email)
         if user is None:
-            raise signin.SigninError(signin.SIGNIN_FAILED)
+            raise signin.SigninError(signin.SigninReason.FAILED)
         req.context.session.data["fb_mfa"] = identity.mfa
         return user
 
@@ -148,7 +149,7 @@ class SessionCreate:
         uid = None
         if pending:
             if now.timestamp() - pending.get("at", 0) > PENDING_SECONDS:
-                raise signin.SigninError(signin.SIGNIN_FAILED)
+                raise signin.SigninError(signin.SigninReason.FAILED)
             uid = pending["uid"]
         user = signin.check_passkey(
             conn,
@@ -164,7 +165,7 @@ class SessionCreate:
     def _totp_step(self, conn, req, now):
         pending = req.context.session.data.get("pending") or {}
         if not pending or now.timestamp() - pending.get("at", 0) > PENDING_SECONDS:
-            raise signin.SigninError(signin.SIGNIN_FAILED)
+            raise signin.SigninError(signin.SigninReason.FAILED)
         return signin.check_totp(
             conn,
             self._ui,

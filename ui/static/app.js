@@ -27,6 +27,8 @@
       headers: {
         "Content-Type": "application/json",
         "Accept": "application/json",
+        // Errors come back in the page's language even when ?lang chose it.
+        "Accept-Language": document.documentElement.lang || "en",
         "X-CSRF-Token": csrfToken(),
       },
       body: JSON.stringify(body),
@@ -429,7 +431,8 @@
       }
       if (!c[0]) {
         state.done++; state.failed++;
-        state.errors.push([row.line, "", c[1] || "", "phone number missing"]);
+        state.errors.push([row.line, "", c[1] || "", text("phoneMissing", "phone number missing")]);
+        // The receipt is machine-read (§5.1): its reason stays English.
         state.receipt.push(csvRow(receiptBase.concat(["", "invalid_client",
                                                       "phone number missing"])));
         return;
@@ -462,7 +465,7 @@
           return resp.json().then(function (json) {
             var abort = json.errorCode === "maintenance_mode" || json.errorCode === "sms_queue_full" ||
               resp.status === 403 || resp.status === 404 || resp.status === 503;
-            if (abort) throw new Error(json.error || "upload aborted");
+            if (abort) throw new Error(json.error || text("uploadAborted", "The upload was stopped."));
             var retryAfter = resp.headers.get("Retry-After");
             if (!json.codes && retryAfter && attempt < 3) {
               var wait = Math.max(1, (Date.parse(retryAfter) - Date.now()) / 1000 || Number(retryAfter) || 1);
@@ -493,7 +496,7 @@
           state.receipt.push(csvRow(base.concat(["uuid_already_exists"])));
         } else {
           state.failed++;
-          state.errors.push([row.line, c[0], c[1] || "", res.error || "failed"]);
+          state.errors.push([row.line, c[0], c[1] || "", res.error || text("issueFailed", "Failed to issue code.")]);
           state.receipt.push(csvRow(base.concat([res.errorCode || "error", (res.error || "").replace(/,/g, ";")])));
         }
       });
@@ -507,7 +510,7 @@
     var chain = Promise.resolve();
     batches.forEach(function (batch) {
       chain = chain.then(function () {
-        if (isCancelled()) throw new Error("cancelled");
+        if (isCancelled()) throw new Error(text("uploadCancelled", "The upload was cancelled."));
         showBatch(batch);
         return sendBatch(batch, 1).then(function (outcome) { record(batch, outcome); });
       });

@@ -37,6 +37,7 @@
       credentials: "same-origin",
       headers: {
         "Accept": "application/json",
+        "Accept-Language": document.documentElement.lang || "en",
         "Content-Type": "application/json",
         "X-CSRF-Token": form.elements.csrf_token.value
       },

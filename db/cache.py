@@ -189,3 +189,96 @@ class NullCache:
     def clear_prefix(self, prefix: str) -> int:
         """Do nothing; nothing is stored."""
         return 0
+
+
+class Memoized:
+    """A cache with a per-process memo of decoded values in front of it.
+
+    On the hot path most of a cache hit is decoding (JSON, then a dataclass),
+    so :meth:`fetch_decoded` keeps the decoded object here for at most
+    ``hold`` seconds (None: the entry's whole ttl, right for an in-process
+    backend, whose invalidations all pass through this object). ``delete``
+    and ``clear_prefix`` forget the memo as well as the backend's entry; a
+    shared backend's invalidation made by another process is seen here
+    within ``hold``.
+    """
+
+    def __init__(
+        self,
+        inner: Cache,
+        hold: float | None,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.inner = inner
+        self._hold = hold
+        self._max = max_entries
+        self._clock = clock
+        self._memo: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        # Backend-specific helpers (MemoryCache.keys) stay reachable.
+        return getattr(self.inner, name)
+
+    def fetch(self, key: str, ttl: float, loader: Callable[[], Any]) -> Any:
+        """Return the backend's value (undecoded), as :class:`Cache` does."""
+        return self.inner.fetch(key, ttl, loader)
+
+    def fetch_decoded(
+        self,
+        key: str,
+        ttl: float,
+        loader: Callable[[], Any],
+        decode: Callable[[Any], Any],
+    ) -> Any:
+        """Return ``decode(value)`` of ``key``, memoised; None is never memoised."""
+        now = self._clock()
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        data = self.inner.fetch(key, ttl, loader)
+        if data is None:
+            return None
+        value = decode(data)
+        hold = ttl if self._hold is None else min(ttl, self._hold)
+        with self._lock:
+            if len(self._memo) >= self._max:
+                # Expired entries go first; if all are live, start afresh
+                # (the backend still holds them, so this costs decodes only).
+                live = {k: v for k, v in self._memo.items() if v[0] > now}
+                self._memo = live if len(live) < self._max else {}
+            self._memo[key] = (now + hold, value)
+        return value
+
+    def delete(self, key: str) -> None:
+        """Forget ``key`` here and in the backend."""
+        with self._lock:
+            self._memo.pop(key, None)
+        self.inner.delete(key)
+
+    def clear_prefix(self, prefix: str) -> int:
+        """Forget every key starting with ``prefix`` here and in the backend."""
+        with self._lock:
+            self._memo = {
+                k: v for k, v in self._memo.items() if not k.startswith(prefix)
+            }
+        return self.inner.clear_prefix(prefix)
+
+
+def fetch_decoded(
+    cache: Cache,
+    key: str,
+    ttl: float,
+    loader: Callable[[], Any],
+    decode: Callable[[Any], Any],
+) -> Any:
+    """Return ``decode`` of the cached value of ``key`` (None when there is none).
+
+    Memoised per process when ``cache`` is :class:`Memoized`.
+    """
+    memo = getattr(cache, "fetch_decoded", None)
+    if memo is not None:
+        return memo(key, ttl, loader, decode)
+    data = cache.fetch(key, ttl, loader)
+    return None if data is None else decode(data)

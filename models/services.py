@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.cache import Cache, MemoryCache, NullCache, RedisCache
+from db.cache import Cache, Memoized, MemoryCache, NullCache, RedisCache
 from db.crypto import Envelope
 from db.fallback import FallbackCache, FallbackLimiter, RedisHealth
 from db.keystore import KeyStore, PostgresKeyStore
@@ -33,6 +33,9 @@ from models.secrets import Secrets
 from models.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
+
+# Seconds a process keeps a decoded entry of the shared (Redis) cache.
+SHARED_CACHE_HOLD = 1.0
 
 
 @dataclass
@@ -135,6 +138,10 @@ def build_services(
     else:
         log.info("REDIS_URL not set: using the in-process cache (fine for one host)")
         cache = MemoryCache(namespace, cache_key)
+    # Decoded hot entries (API keys, realms) stay in this process: for as
+    # long as their entry with the in-process backend, for a second with
+    # Redis, so another process's invalidation is seen within that second.
+    cache = Memoized(cache, hold=None if redis is None else SHARED_CACHE_HOLD)
     rl = settings.rate_limit
     # Without Redis, and while it is down, limits live in PostgreSQL so that
     # every worker of every host counts the same window (design.md §5).

@@ -16,7 +16,7 @@ import falcon
 
 from api.common.errors import request_id, unauthorized, unavailable
 from api.common.middleware import resolve_ip
-from db.cache import BackendUnavailable, Cache
+from db.cache import BackendUnavailable, Cache, fetch_decoded
 from db.pool import ConnectionSource
 from db.ratelimit import RateLimiter
 from models.codes.issue_rules import rfc1123 as format_rfc1123
@@ -46,6 +46,22 @@ class AppInfo:
     realm_id: int
     name: str
     key_type: int
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """A cached API key lookup: the key as handlers see it, and its version."""
+
+    app: AppInfo
+    version: str | None
+
+    @classmethod
+    def decode(cls, data: dict) -> KeyEntry:
+        """Build the entry from its cached JSON form (see ApiKeyAuth._lookup)."""
+        return cls(
+            AppInfo(data["id"], data["realm_id"], data["name"], data["key_type"]),
+            data.get("version"),
+        )
 
 
 class Unauthorized(Exception):
@@ -110,11 +126,11 @@ class ApiKeyAuth:
             "version": key_version(app),
         }
 
-    def _current(self, data: dict) -> bool:
-        if not data.get("version"):
+    def _current(self, entry: KeyEntry) -> bool:
+        if not entry.version:
             return False  # an entry cached before versions existed
         with self._db.connection() as conn:
-            return key_is_current(conn, data["id"], data["version"])
+            return key_is_current(conn, entry.app.id, entry.version)
 
     def process_resource(self, req, resp, resource, params) -> None:
         """Reject the request with 401 unless the key is valid for this route."""
@@ -139,39 +155,45 @@ class ApiKeyAuth:
             fresh.append(True)
             return self._lookup(raw)
 
-        data = self._cache.fetch(cache_key, API_KEY_CACHE_SECONDS, load)
+        entry = fetch_decoded(
+            self._cache, cache_key, API_KEY_CACHE_SECONDS, load, KeyEntry.decode
+        )
         deferred = (
-            data is not None
+            entry is not None
             and not fresh
             and getattr(resource, "checks_api_key_version", False)
             and not req.get_header("X-Chaff")
         )
-        if data is not None and not fresh and not deferred and not self._current(data):
+        unchecked = entry is not None and not fresh and not deferred
+        if unchecked and not self._current(entry):
             self._cache.delete(cache_key)
-            data = self._lookup(raw)
-        self._admit(req, resource, data, data["version"] if deferred else None)
+            entry = self._fresh_entry(raw)
+        self._admit(req, resource, entry, entry.version if deferred else None)
         req.context.refresh_api_key = lambda: self._refresh(req, resource, raw)
-        req.context.confirm_api_key = lambda: self._confirm(req, resource, raw, data)
+        req.context.confirm_api_key = lambda: self._confirm(req, resource, raw, entry)
 
-    def _admit(self, req, resource, data: dict | None, key_version) -> None:
-        if data is None or data["key_type"] not in resource.api_key_types:
+    def _fresh_entry(self, raw: str) -> KeyEntry | None:
+        data = self._lookup(raw)
+        return None if data is None else KeyEntry.decode(data)
+
+    def _admit(self, req, resource, entry: KeyEntry | None, key_version) -> None:
+        if entry is None or entry.app.key_type not in resource.api_key_types:
             raise Unauthorized()
-        realm = cached_realm(self._cache, self._db, data["realm_id"])
+        realm = cached_realm(self._cache, self._db, entry.app.realm_id)
         if realm is None:
             raise Unauthorized()
-        data = {k: v for k, v in data.items() if k != "version"}
-        req.context.app = AppInfo(**data)
+        req.context.app = entry.app
         req.context.realm = realm
         req.context.key_version = key_version
 
     def _refresh(self, req, resource, raw: str) -> None:
         """Forget the cached key, look it up again; 401 when no longer valid."""
         self._cache.delete(f"apikey:{raw}")
-        self._admit(req, resource, self._lookup(raw), None)
+        self._admit(req, resource, self._fresh_entry(raw), None)
 
-    def _confirm(self, req, resource, raw: str, data: dict) -> None:
+    def _confirm(self, req, resource, raw: str, entry: KeyEntry) -> None:
         """Make the deferred check now (an error path); 401 when no longer valid."""
-        if req.context.key_version is not None and not self._current(data):
+        if req.context.key_version is not None and not self._current(entry):
             self._refresh(req, resource, raw)
         req.context.key_version = None
 

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from db.cache import Cache
+from db.cache import Cache, fetch_decoded
 from db.pool import ConnectionSource
 from db.queries.realms import core as q
 from db.rows import Realm
@@ -51,8 +51,9 @@ def cached_realm(cache: Cache, db: ConnectionSource, realm_id: int) -> Realm | N
             realm = q.get_realm(conn, realm_id)
         return realm_to_json(realm) if realm else None
 
-    data = cache.fetch(f"realm:{realm_id}", REALM_CACHE_SECONDS, load)
-    return realm_from_json(data) if data else None
+    return fetch_decoded(
+        cache, f"realm:{realm_id}", REALM_CACHE_SECONDS, load, realm_from_json
+    )
 
 
 def forget_realm(cache: Cache, realm_id: int) -> None:

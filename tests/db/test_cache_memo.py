@@ -1,0 +1,128 @@
+"""The per-process memo of decoded cache values (db.cache.Memoized)."""
+
+import pytest
+
+from db.cache import Memoized, MemoryCache, RedisCache, fetch_decoded
+
+
+class Ticks:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def redis_cache(redis_client, namespace):
+    return RedisCache(redis_client, namespace, b"h" * 32)
+
+
+def counting(value):
+    calls = []
+
+    def loader():
+        calls.append(1)
+        return value
+
+    return loader, calls
+
+
+def decode(data):
+    return ("decoded", data["n"])
+
+
+def test_a_decoded_value_is_kept_and_not_decoded_again():
+    cache = Memoized(MemoryCache("t", b"h" * 32), hold=None)
+    decoded = []
+
+    def counting_decode(data):
+        decoded.append(1)
+        return decode(data)
+
+    loader, calls = counting({"n": 1})
+    first = cache.fetch_decoded("realm:1", 60, loader, counting_decode)
+    again = cache.fetch_decoded("realm:1", 60, loader, counting_decode)
+    assert first == again == ("decoded", 1)
+    assert again is first
+    assert (len(calls), len(decoded)) == (1, 1)
+
+
+def test_delete_and_clear_prefix_forget_the_memo_and_the_backend():
+    cache = Memoized(MemoryCache("t", b"h" * 32), hold=None)
+    loader, calls = counting({"n": 2})
+    cache.fetch_decoded("realm:1", 60, loader, decode)
+    cache.delete("realm:1")
+    cache.fetch_decoded("realm:1", 60, loader, decode)
+    assert len(calls) == 2
+    cache.fetch_decoded("apikey:abc", 60, loader, decode)
+    assert cache.clear_prefix("apikey:") == 1
+    cache.fetch_decoded("apikey:abc", 60, loader, decode)
+    cache.fetch_decoded("realm:1", 60, loader, decode)
+    assert len(calls) == 4  # the key was loaded again, the realm stayed
+
+
+def test_none_is_never_memoised():
+    cache = Memoized(MemoryCache("t", b"h" * 32), hold=None)
+    loader, calls = counting(None)
+    assert cache.fetch_decoded("realm:9", 60, loader, decode) is None
+    assert cache.fetch_decoded("realm:9", 60, loader, decode) is None
+    assert len(calls) == 2
+
+
+def test_a_shared_backends_invalidation_is_seen_after_the_hold(redis_cache):
+    ticks = Ticks()
+    here = Memoized(redis_cache, hold=1.0, clock=ticks)
+    loader, _ = counting({"n": 1})
+    assert here.fetch_decoded("realm:1", 60, loader, decode) == ("decoded", 1)
+    # Another process changes the realm and evicts the shared entry.
+    redis_cache.delete("realm:1")
+    newer, _ = counting({"n": 2})
+    ticks.now += 0.5
+    assert here.fetch_decoded("realm:1", 60, newer, decode) == ("decoded", 1)
+    ticks.now += 0.6
+    assert here.fetch_decoded("realm:1", 60, newer, decode) == ("decoded", 2)
+
+
+def test_the_memo_never_outlives_the_entrys_ttl():
+    ticks = Ticks()
+    cache = Memoized(MemoryCache("t", b"h" * 32, clock=ticks), hold=None, clock=ticks)
+    loader, calls = counting({"n": 1})
+    cache.fetch_decoded("k:1", 5, loader, decode)
+    ticks.now += 4.9
+    cache.fetch_decoded("k:1", 5, loader, decode)
+    assert len(calls) == 1
+    ticks.now += 0.2
+    cache.fetch_decoded("k:1", 5, loader, decode)
+    assert len(calls) == 2
+
+
+def test_a_full_memo_drops_expired_entries_first():
+    ticks = Ticks()
+    cache = Memoized(MemoryCache("t", b"h" * 32), hold=1.0, max_entries=2, clock=ticks)
+    loader, calls = counting({"n": 1})
+    cache.fetch_decoded("k:old", 60, loader, decode)
+    ticks.now += 2
+    cache.fetch_decoded("k:a", 60, loader, decode)
+    cache.fetch_decoded("k:b", 60, loader, decode)  # evicts only k:old
+    cache.fetch_decoded("k:a", 60, loader, decode)
+    assert len(calls) == 3
+    assert len(cache._memo) == 2
+
+
+def test_fetch_decoded_without_a_memo_decodes_each_time():
+    cache = MemoryCache("t", b"h" * 32)
+    loader, calls = counting({"n": 3})
+    assert fetch_decoded(cache, "k:1", 60, loader, decode) == ("decoded", 3)
+    assert fetch_decoded(cache, "k:1", 60, loader, decode) == ("decoded", 3)
+    assert len(calls) == 1
+    assert fetch_decoded(cache, "k:2", 60, lambda: None, decode) is None
+
+
+def test_backend_helpers_stay_reachable():
+    inner = MemoryCache("t", b"h" * 32)
+    cache = Memoized(inner, hold=None)
+    cache.fetch("k:1", 60, lambda: 1)
+    assert cache.keys() == inner.keys() and len(cache.keys()) == 1

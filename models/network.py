@@ -7,6 +7,7 @@ peer is the client and nobody chooses their own rate-limit key.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 
@@ -48,9 +49,10 @@ class TrustedProxies:
 
     def trusts(self, address: str) -> bool:
         """Say whether ``address`` (port allowed) is one of the trusted proxies."""
-        try:
-            ip = ipaddress.ip_address(strip_port(address.strip()))
-        except ValueError:
+        if not self.networks:
+            return False
+        ip = parse_ip(strip_port(address.strip()))
+        if ip is None:
             return False
         return any(ip.version == n.version and ip in n for n in self.networks)
 
@@ -91,18 +93,42 @@ def strip_port(address: str) -> str:
     return address
 
 
+# Every request parses its client's address, and realms' allow-lists are
+# checked on every authenticated call: both see the same few strings again
+# and again, so parsing is memoised (bounded; ipaddress objects are immutable).
+@functools.lru_cache(maxsize=8192)
+def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """Return ``text`` as an IP address, or None when it is not one."""
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _network(cidr: str) -> Network | None:
+    try:
+        return ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def canonical_ip(text: str) -> str:
+    """Return ``text`` in canonical IP form, or unchanged when it is not an IP."""
+    ip = parse_ip(text)
+    return text if ip is None else str(ip)
+
+
 def ip_allowed(cidrs: list[str] | None, address: str) -> bool:
     """Say whether ``address`` falls in one of ``cidrs`` (empty list allows all)."""
     if not cidrs:
         return True
-    try:
-        ip = ipaddress.ip_address(strip_port(address))
-    except ValueError:
+    ip = parse_ip(strip_port(address))
+    if ip is None:
         return False
     for cidr in cidrs:
-        try:
-            network = ipaddress.ip_network(cidr.strip(), strict=False)
-        except ValueError:
+        network = _network(cidr)
+        if network is None:
             continue  # unparsable entries are skipped, as the original does
         if ip.version == network.version and ip in network:
             return True

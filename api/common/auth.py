@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -96,6 +97,8 @@ def request_ip(req: falcon.Request, trusted: TrustedProxies | None = None) -> st
     return resolve_ip(req, trusted or NO_PROXIES)
 
 
+# Limiter windows reset on a few distinct instants; each is formatted once.
+@functools.lru_cache(maxsize=256)
 def rfc1123(timestamp: float) -> str:
     """Format Unix seconds as ``Mon, 02 Jan 2006 15:04:05 UTC``."""
     return format_rfc1123(dt.datetime.fromtimestamp(timestamp, dt.UTC))

@@ -131,6 +131,15 @@ def _check_strings(value: Any) -> None:
         _check_strings(value[1])
 
 
+# Stateless, so one is shared by every request and thread.
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=Pairs,
+    parse_int=_parse_int,
+    parse_float=_parse_float,
+    parse_constant=_refuse_constant,
+)
+
+
 def read_body(req: falcon.Request) -> bytes:
     """Check the content type and read at most the allowed body size."""
     content_type = req.get_header("Content-Type") or ""
@@ -151,15 +160,9 @@ def parse_object(body: bytes, fields: dict) -> dict[str, Any]:
     if not text.strip():
         raise BindError("body must not be empty")
     _check_depth(text)
-    decoder = json.JSONDecoder(
-        object_pairs_hook=Pairs,
-        parse_int=_parse_int,
-        parse_float=_parse_float,
-        parse_constant=_refuse_constant,
-    )
     start = len(text) - len(text.lstrip())
     try:
-        obj, end = decoder.raw_decode(text, start)
+        obj, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as ex:
         if ex.pos >= len(text.rstrip()):
             raise BindError("malformed json") from None

@@ -17,6 +17,10 @@ import falcon
 from models.telemetry import logs
 from models.telemetry import metrics as m
 
+MAX_REMEMBERED_SERIES = 512
+POOL_SAMPLE_SECONDS = 1.0
+elapsed_clock = time.monotonic
+
 
 def _error_code(resp: falcon.Response) -> str:
     if resp.status_code < 400 or not (resp.content_type or "").startswith(
@@ -39,6 +43,24 @@ class RequestMetrics:
     def __init__(self, surface: str, pool_stats: Callable[[], dict] | None = None):
         self.surface = surface
         self._pool_stats = pool_stats
+        self._next_pool_sample = 0.0
+        # prometheus_client validates and locks on every labels() call; the
+        # children of each (route, method, status) are looked up once instead.
+        self._children: dict[tuple, tuple] = {}
+
+    def _series(self, route: str, method: str, status: int) -> tuple:
+        key = (route, method, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                m.REQUESTS.labels(self.surface, route, method, str(status)),
+                m.LATENCY.labels(self.surface, route, method),
+            )
+            # Routes are templates and statuses few, but methods come from
+            # clients: past this size, stop remembering (labels() still works).
+            if len(self._children) < MAX_REMEMBERED_SERIES:
+                self._children[key] = children
+        return children
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Note the start time (the request id middleware may have already)."""
@@ -54,8 +76,9 @@ class RequestMetrics:
         route = req.uri_template or "unmatched"
         status = resp.status_code
         elapsed = time.perf_counter() - req.context.started
-        m.REQUESTS.labels(self.surface, route, req.method, str(status)).inc()
-        m.LATENCY.labels(self.surface, route, req.method).observe(elapsed)
+        requests, latency = self._series(route, req.method, status)
+        requests.inc()
+        latency.observe(elapsed)
         code = _error_code(resp)
         if code:
             m.API_ERRORS.labels(self.surface, route, code).inc()
@@ -64,7 +87,9 @@ class RequestMetrics:
         if code == "quota_exceeded":
             realm = getattr(req.context, "realm", None)
             m.QUOTA_REFUSED.labels(m.realm_label(getattr(realm, "id", None))).inc()
-        if self._pool_stats is not None:
+        # The pool gauges are a sample: once a second per process is plenty.
+        if self._pool_stats is not None and elapsed_clock() >= self._next_pool_sample:
+            self._next_pool_sample = elapsed_clock() + POOL_SAMPLE_SECONDS
             stats = self._pool_stats()
             for state in ("pool_size", "pool_available", "requests_waiting"):
                 m.POOL_CONNECTIONS.labels(state).set(stats.get(state, 0))

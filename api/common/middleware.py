@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
+import os
 import re
 import time
-import uuid
 
 import falcon
 
-from models.network import NO_PROXIES, TrustedProxies, strip_port
+from models.network import NO_PROXIES, TrustedProxies, canonical_ip, strip_port
 from models.telemetry import logs
 
 log = logging.getLogger("encv.access")
@@ -20,13 +19,8 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 def resolve_ip(req: falcon.Request, trusted: TrustedProxies = NO_PROXIES) -> str:
     """Return the client IP of ``req`` behind ``trusted``, port stripped, canonical."""
-    ip = strip_port(
-        trusted.client_ip(req.remote_addr, req.get_header("X-Forwarded-For"))
-    )
-    try:
-        return str(ipaddress.ip_address(ip))
-    except ValueError:
-        return ip
+    forwarded = req.get_header("X-Forwarded-For")
+    return canonical_ip(strip_port(trusted.client_ip(req.remote_addr, forwarded)))
 
 
 def is_https(req: falcon.Request) -> bool:
@@ -58,9 +52,9 @@ class RequestId:
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Take the caller's id or make one."""
-        given = req.get_header("X-Request-Id") or ""
+        given = req.get_header("X-Request-Id")
         # Echoed in a header and written to logs: only a plain token is kept.
-        rid = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        rid = given if given and _REQUEST_ID.fullmatch(given) else os.urandom(16).hex()
         req.context.request_id = rid
         req.context.started = time.perf_counter()
         # Every log line of this request, and every call it makes, carries it.

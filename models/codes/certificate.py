@@ -246,7 +246,7 @@ class Certifier:
             # The claim rolled back; the certificate is discarded (protocol §4.2).
             log.error("token claim failed in the database: %s", ex)
             raise DomainError("failed to claim token", ErrorCode.NONE, 500) from None
-        metrics.TOKENS_CLAIMED.labels(metrics.realm_label(realm.id)).inc()
+        metrics.for_realm(metrics.TOKENS_CLAIMED, realm.id).inc()
         return certificate
 
     def _claim(self, conn, caller, verified, now) -> None:

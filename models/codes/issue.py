@@ -89,7 +89,7 @@ def _generate_failed() -> DomainError:
 def _count_issued(realm: Realm, items: list[_Item]) -> None:
     issued = sum(1 for i in items if i.code_id is not None and i.error is None)
     if issued:
-        metrics.CODES_ISSUED.labels(metrics.realm_label(realm.id)).inc(issued)
+        metrics.for_realm(metrics.CODES_ISSUED, realm.id).inc(issued)
 
 
 def _count_sms(realm: Realm, sent: list[_Item]) -> None:

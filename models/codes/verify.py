@@ -146,7 +146,7 @@ class Verifier:
                 conn, signing_key, (realm_id, app_id), request, accepted, nonce, now
             )
         # Counted once the claim has committed.
-        metrics.CODES_CLAIMED.labels(metrics.realm_label(realm_id)).inc()
+        metrics.for_realm(metrics.CODES_CLAIMED, realm_id).inc()
         return verified
 
     def _claim_plain_code(

@@ -11,6 +11,7 @@ metric names to these.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -95,6 +96,22 @@ CLAIM_RATIO_ANOMALY = Gauge(
 def realm_label(realm_id: int | None) -> str:
     """Label value for a realm (empty when there is none)."""
     return "" if realm_id is None else str(realm_id)
+
+
+# labels() validates and takes a lock each call; the hot paths count per realm
+# on every request, so each (metric, realm) child is looked up once.
+_REALM_CHILDREN: dict[tuple, Any] = {}
+
+
+def for_realm(metric, realm_id: int | None):
+    """Return the child of a metric labelled only by realm (memoised, bounded)."""
+    key = (metric, realm_id)
+    child = _REALM_CHILDREN.get(key)
+    if child is None:
+        child = metric.labels(realm_label(realm_id))
+        if len(_REALM_CHILDREN) < 4096:
+            _REALM_CHILDREN[key] = child
+    return child
 
 
 def registry() -> CollectorRegistry:

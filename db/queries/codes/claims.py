@@ -14,6 +14,7 @@ import datetime as dt
 
 import psycopg
 
+from db.arrays import int_array, text_array
 from db.queries.codes.core import CODE_PROBE, CodeRow
 from db.queries.realms.apikeys import KEY_IS_CURRENT
 from db.queries.stats.counters import REALM_ARRAY_ADD, STATS_SHARD
@@ -43,7 +44,7 @@ _COUNT_CLAIM = (
     " realm AS (INSERT INTO realm_stats (date, realm_id, shard, codes_claimed,"
     " user_reports_claimed, code_claim_age_distribution, code_claim_mean_age)"
     " SELECT %(day)s, %(realm_id)s, " + STATS_SHARD + ", 1, %(ur)s::int,"
-    " %(buckets)s, %(age)s FROM claimed"
+    " %(buckets)s::integer[], %(age)s FROM claimed"
     " ON CONFLICT (date, realm_id, shard) DO UPDATE SET"
     # SET reads the old row: the mean uses this shard's count before the claim.
     " code_claim_mean_age = (realm_stats.code_claim_mean_age"
@@ -90,7 +91,7 @@ class NewToken:
             "ur": self.from_user_report,
             "day": self.day,
             "age": self.age_seconds,
-            "buckets": self.age_buckets,
+            "buckets": int_array(self.age_buckets),
             "now": self.now,
         }
 
@@ -116,15 +117,15 @@ def find_claimable_code(
         f" LEFT JOIN (SELECT {_RETURNED}, probe.long_matched FROM {CODE_PROBE} probe"
         " JOIN verification_codes v ON v.id = probe.id"
         " WHERE NOT v.claimed AND v.user_report_id IS NULL"
-        " AND v.test_type = ANY(%(accepted)s)"
+        " AND v.test_type = ANY(%(accepted)s::text[])"
         " AND CASE WHEN probe.long_matched THEN v.long_expires_at"
         " ELSE v.expires_at END > %(now)s) c ON key.ok",
         {
             "realm_id": realm_id,
             "app_id": app_id,
             "key_version": key_version,
-            "hmacs": hmacs,
-            "accepted": accepted,
+            "hmacs": text_array(hmacs),
+            "accepted": text_array(accepted),
             "now": now,
         },
     ).fetchone()

@@ -18,6 +18,7 @@ import sys
 # ENCV_DB_CHECKOUT_TIMEOUT for a connection. Measured in tests/faults and
 # bench/reports.
 worker_class = "encv.workers.BoundedThreadWorker"
+logger_class = "encv.workers.Logger"
 threads = int(os.environ.get("ENCV_THREADS", "") or 64)
 # No preload: each worker builds its own pool after fork.
 preload_app = False

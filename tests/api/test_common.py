@@ -272,3 +272,20 @@ def test_a_request_id_that_is_not_a_plain_token_is_replaced(device_client, given
 def test_a_plain_request_id_is_kept(device_client):
     resp = device_client.simulate_get("/health", headers={"X-Request-Id": "abc-123"})
     assert resp.headers["X-Request-Id"] == "abc-123"
+
+
+def nested(levels: int) -> bytes:
+    return b'{"padding":' + b"[" * (levels - 1) + b"1" + b"]" * (levels - 1) + b"}"
+
+
+def test_nesting_is_allowed_up_to_the_limit_and_refused_past_it():
+    from api.common.binding import MAX_DEPTH
+
+    assert parse_object(nested(MAX_DEPTH), FIELDS)["padding"]
+    with pytest.raises(BindError, match="nested deeper"):
+        parse_object(nested(MAX_DEPTH + 1), FIELDS)
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    body = b'{"code":"' + b"[{" * 40 + b'","padding":[[1]]}'
+    assert parse_object(body, FIELDS)["code"] == "[{" * 40

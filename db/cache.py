@@ -195,26 +195,31 @@ class Memoized:
     """A cache with a per-process memo of decoded values in front of it.
 
     On the hot path most of a cache hit is decoding (JSON, then a dataclass),
-    so :meth:`fetch_decoded` keeps the decoded object here for at most
-    ``hold`` seconds (None: the entry's whole ttl, right for an in-process
-    backend, whose invalidations all pass through this object). ``delete``
-    and ``clear_prefix`` forget the memo as well as the backend's entry; a
-    shared backend's invalidation made by another process is seen here
-    within ``hold``.
+    which :meth:`fetch_decoded` does once per value:
+
+    * in-process backend (``shared=False``): every invalidation passes
+      through this object, so a memoised value is returned without asking
+      the backend, until the entry's ttl;
+    * shared backend (Redis): the backend is still read on every call, so
+      another process's invalidation is seen at once, but the value is only
+      decoded again when what the backend returned differs from last time.
+
+    ``delete`` and ``clear_prefix`` forget the memo as well as the entry.
     """
 
     def __init__(
         self,
         inner: Cache,
-        hold: float | None,
+        shared: bool,
         max_entries: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.inner = inner
-        self._hold = hold
+        self._shared = shared
         self._max = max_entries
         self._clock = clock
-        self._memo: dict[str, tuple[float, Any]] = {}
+        # key -> (expires, backend value, decoded value)
+        self._memo: dict[str, tuple[float, Any, Any]] = {}
         self._lock = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:
@@ -235,20 +240,21 @@ class Memoized:
         """Return ``decode(value)`` of ``key``, memoised; None is never memoised."""
         now = self._clock()
         hit = self._memo.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
+        if hit is not None and not self._shared and hit[0] > now:
+            return hit[2]
         data = self.inner.fetch(key, ttl, loader)
         if data is None:
             return None
+        if hit is not None and hit[0] > now and hit[1] == data:
+            return hit[2]
         value = decode(data)
-        hold = ttl if self._hold is None else min(ttl, self._hold)
         with self._lock:
             if len(self._memo) >= self._max:
                 # Expired entries go first; if all are live, start afresh
                 # (the backend still holds them, so this costs decodes only).
                 live = {k: v for k, v in self._memo.items() if v[0] > now}
                 self._memo = live if len(live) < self._max else {}
-            self._memo[key] = (now + hold, value)
+            self._memo[key] = (now + ttl, data, value)
         return value
 
     def delete(self, key: str) -> None:

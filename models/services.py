@@ -34,9 +34,6 @@ from models.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
-# Seconds a process keeps a decoded entry of the shared (Redis) cache.
-SHARED_CACHE_HOLD = 1.0
-
 
 @dataclass
 class Services:
@@ -138,10 +135,8 @@ def build_services(
     else:
         log.info("REDIS_URL not set: using the in-process cache (fine for one host)")
         cache = MemoryCache(namespace, cache_key)
-    # Decoded hot entries (API keys, realms) stay in this process: for as
-    # long as their entry with the in-process backend, for a second with
-    # Redis, so another process's invalidation is seen within that second.
-    cache = Memoized(cache, hold=None if redis is None else SHARED_CACHE_HOLD)
+    # Hot entries (API keys, realms) are decoded once per process.
+    cache = Memoized(cache, shared=redis is not None)
     rl = settings.rate_limit
     # Without Redis, and while it is down, limits live in PostgreSQL so that
     # every worker of every host counts the same window (design.md §5).

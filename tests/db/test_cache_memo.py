@@ -35,7 +35,7 @@ def decode(data):
 
 
 def test_a_decoded_value_is_kept_and_not_decoded_again():
-    cache = Memoized(MemoryCache("t", b"h" * 32), hold=None)
+    cache = Memoized(MemoryCache("t", b"h" * 32), shared=False)
     decoded = []
 
     def counting_decode(data):
@@ -51,7 +51,7 @@ def test_a_decoded_value_is_kept_and_not_decoded_again():
 
 
 def test_delete_and_clear_prefix_forget_the_memo_and_the_backend():
-    cache = Memoized(MemoryCache("t", b"h" * 32), hold=None)
+    cache = Memoized(MemoryCache("t", b"h" * 32), shared=False)
     loader, calls = counting({"n": 2})
     cache.fetch_decoded("realm:1", 60, loader, decode)
     cache.delete("realm:1")
@@ -65,30 +65,43 @@ def test_delete_and_clear_prefix_forget_the_memo_and_the_backend():
 
 
 def test_none_is_never_memoised():
-    cache = Memoized(MemoryCache("t", b"h" * 32), hold=None)
+    cache = Memoized(MemoryCache("t", b"h" * 32), shared=False)
     loader, calls = counting(None)
     assert cache.fetch_decoded("realm:9", 60, loader, decode) is None
     assert cache.fetch_decoded("realm:9", 60, loader, decode) is None
     assert len(calls) == 2
 
 
-def test_a_shared_backends_invalidation_is_seen_after_the_hold(redis_cache):
-    ticks = Ticks()
-    here = Memoized(redis_cache, hold=1.0, clock=ticks)
+def test_a_shared_backends_invalidation_is_seen_at_once(redis_cache):
+    here = Memoized(redis_cache, shared=True)
     loader, _ = counting({"n": 1})
     assert here.fetch_decoded("realm:1", 60, loader, decode) == ("decoded", 1)
     # Another process changes the realm and evicts the shared entry.
     redis_cache.delete("realm:1")
     newer, _ = counting({"n": 2})
-    ticks.now += 0.5
-    assert here.fetch_decoded("realm:1", 60, newer, decode) == ("decoded", 1)
-    ticks.now += 0.6
     assert here.fetch_decoded("realm:1", 60, newer, decode) == ("decoded", 2)
+
+
+def test_a_shared_value_is_decoded_again_only_when_it_changed(redis_cache):
+    here = Memoized(redis_cache, shared=True)
+    decoded = []
+
+    def counting_decode(data):
+        decoded.append(1)
+        return decode(data)
+
+    loader, calls = counting({"n": 1})
+    first = here.fetch_decoded("realm:1", 60, loader, counting_decode)
+    assert here.fetch_decoded("realm:1", 60, loader, counting_decode) is first
+    assert (len(calls), len(decoded)) == (1, 1)
+    redis_cache.delete("realm:1")
+    here.fetch_decoded("realm:1", 60, lambda: {"n": 3}, counting_decode)
+    assert len(decoded) == 2
 
 
 def test_the_memo_never_outlives_the_entrys_ttl():
     ticks = Ticks()
-    cache = Memoized(MemoryCache("t", b"h" * 32, clock=ticks), hold=None, clock=ticks)
+    cache = Memoized(MemoryCache("t", b"h" * 32, clock=ticks), shared=False, clock=ticks)
     loader, calls = counting({"n": 1})
     cache.fetch_decoded("k:1", 5, loader, decode)
     ticks.now += 4.9
@@ -101,9 +114,10 @@ def test_the_memo_never_outlives_the_entrys_ttl():
 
 def test_a_full_memo_drops_expired_entries_first():
     ticks = Ticks()
-    cache = Memoized(MemoryCache("t", b"h" * 32), hold=1.0, max_entries=2, clock=ticks)
+    backend = MemoryCache("t", b"h" * 32, clock=ticks)
+    cache = Memoized(backend, shared=False, max_entries=2, clock=ticks)
     loader, calls = counting({"n": 1})
-    cache.fetch_decoded("k:old", 60, loader, decode)
+    cache.fetch_decoded("k:old", 1, loader, decode)
     ticks.now += 2
     cache.fetch_decoded("k:a", 60, loader, decode)
     cache.fetch_decoded("k:b", 60, loader, decode)  # evicts only k:old
@@ -123,6 +137,6 @@ def test_fetch_decoded_without_a_memo_decodes_each_time():
 
 def test_backend_helpers_stay_reachable():
     inner = MemoryCache("t", b"h" * 32)
-    cache = Memoized(inner, hold=None)
+    cache = Memoized(inner, shared=False)
     cache.fetch("k:1", 60, lambda: 1)
     assert cache.keys() == inner.keys() and len(cache.keys()) == 1

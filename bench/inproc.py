@@ -1,6 +1,6 @@
-"""Sequential exchanges against the apps called as WSGI, for profiling changes.
+"""Sequential exchanges (or issues) against the apps called as WSGI, for profiling.
 
-Usage: ``python -m bench.inproc [--exchanges N] [--profile FILE]``.
+Usage: ``python -m bench.inproc [--kind issue] [--exchanges N] [--profile FILE]``.
 
 No HTTP server and no load generator: the apiserver and adminapi apps are
 built in this process from the same factories gunicorn uses, the database is
@@ -56,7 +56,9 @@ def call(app, path: str, key: str, payload: dict) -> dict:
     """POST ``payload`` to ``app`` as WSGI; return the decoded JSON (200 only)."""
     status: list[str] = []
     body = json.dumps(payload).encode()
-    chunks = app(_environ("POST", path, key, body), lambda s, h, e=None: status.append(s))
+    chunks = app(
+        _environ("POST", path, key, body), lambda s, h, e=None: status.append(s)
+    )
     data = b"".join(chunks)
     if not status[0].startswith("200"):
         raise RuntimeError(f"{path}: {status[0]} {data[:300]!r}")
@@ -112,18 +114,28 @@ def run(args) -> dict:
 
         def exchange(code: str) -> None:
             token = call(device, "/api/verify", key, {"code": code})["token"]
-            call(device, "/api/certificate", key, {"token": token, "ekeyhmac": TEK_HMAC})
+            call(
+                device, "/api/certificate", key, {"token": token, "ekeyhmac": TEK_HMAC}
+            )
 
+        def issue(_code: str) -> None:
+            call(admin, "/api/issue", creds["admin_api_key"], {"testType": "confirmed"})
+
+        operation = exchange if args.kind == "exchange" else issue
         for code in codes[: args.warmup]:
-            exchange(code)
+            operation(code)
         measured = codes[args.warmup : total]
         pg = stack.PgWatch(dsn)
         profiler = cProfile.Profile(time.process_time) if args.profile else None
-        pg_before, cpu_before, wall = pg_ticks(pg), time.process_time(), time.perf_counter()
+        pg_before, cpu_before, wall = (
+            pg_ticks(pg),
+            time.process_time(),
+            time.perf_counter(),
+        )
         if profiler:
             profiler.enable()
         for code in measured:
-            exchange(code)
+            operation(code)
         if profiler:
             profiler.disable()
         cpu = time.process_time() - cpu_before
@@ -136,9 +148,10 @@ def run(args) -> dict:
             Path(args.profile).with_suffix(".txt").write_text(out.getvalue())
         n = len(measured)
         return {
-            "exchanges": n,
-            "app_ms": round(cpu / n * 1000, 3),
-            "postgresql_ms": round(pg_cpu / n * 1000, 3),
+            "kind": args.kind,
+            "operations": n,
+            "app_ms_per_op": round(cpu / n * 1000, 3),
+            "postgresql_ms_per_op": round(pg_cpu / n * 1000, 3),
             "wall_ms": round(wall / n * 1000, 3),
             "profiled": bool(profiler),
         }
@@ -147,7 +160,8 @@ def run(args) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Print the per-exchange figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--exchanges", type=int, default=1500)
+    parser.add_argument("--kind", choices=("exchange", "issue"), default="exchange")
+    parser.add_argument("--exchanges", type=int, default=1500, help="operations")
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--analyse", action="store_true", help="ANALYZE first")
     parser.add_argument("--profile", default="", help="write a cProfile here")

@@ -18,7 +18,7 @@ import falcon
 from api.common.errors import request_id, unauthorized, unavailable
 from api.common.middleware import resolve_ip
 from db.cache import BackendUnavailable, Cache, fetch_decoded
-from db.pool import ConnectionSource
+from db.pool import ConnectionSource, DatabaseUnavailable
 from db.ratelimit import RateLimiter
 from models.codes.issue_rules import rfc1123 as format_rfc1123
 from models.network import NO_PROXIES, TrustedProxies, ip_allowed
@@ -212,7 +212,9 @@ def key_checked_on_error(req: falcon.Request):
     """
     try:
         yield
-    except (Unauthorized, StaleApiKey):
+    except (Unauthorized, StaleApiKey, DatabaseUnavailable, BackendUnavailable):
+        # An outage answers 503 at once and tells nothing about the request;
+        # checking the key would only wait on the same outage again.
         raise
     except Exception:
         if getattr(req.context, "key_version", None) is not None:

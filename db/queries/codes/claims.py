@@ -14,7 +14,7 @@ import datetime as dt
 
 import psycopg
 
-from db.arrays import int_array, text_array
+from db.arrays import array_literal
 from db.queries.codes.core import CODE_PROBE, CodeRow
 from db.queries.realms.apikeys import KEY_IS_CURRENT
 from db.queries.stats.counters import REALM_ARRAY_ADD, STATS_SHARD
@@ -91,7 +91,7 @@ class NewToken:
             "ur": self.from_user_report,
             "day": self.day,
             "age": self.age_seconds,
-            "buckets": int_array(self.age_buckets),
+            "buckets": array_literal(self.age_buckets),
             "now": self.now,
         }
 
@@ -124,8 +124,8 @@ def find_claimable_code(
             "realm_id": realm_id,
             "app_id": app_id,
             "key_version": key_version,
-            "hmacs": text_array(hmacs),
-            "accepted": text_array(accepted),
+            "hmacs": array_literal(hmacs),
+            "accepted": array_literal(accepted),
             "now": now,
         },
     ).fetchone()

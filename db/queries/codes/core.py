@@ -9,7 +9,7 @@ from uuid import UUID
 import psycopg
 from psycopg.rows import class_row
 
-from db.arrays import text_array
+from db.arrays import array_literal
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def lock_code_by_hmac(
         return cur.execute(
             _SELECT + " WHERE id = (SELECT id FROM " + CODE_PROBE + " probe)"
             " FOR UPDATE",
-            {"realm_id": realm_id, "hmacs": text_array(hmacs)},
+            {"realm_id": realm_id, "hmacs": array_literal(hmacs)},
         ).fetchone()
 
 

@@ -14,6 +14,8 @@ from uuid import UUID
 
 import psycopg
 
+from db.arrays import array_literal
+from db.queries.realms.apikeys import KEY_IS_CURRENT
 from db.queries.stats.counters import STATS_SHARD
 
 
@@ -88,8 +90,10 @@ au AS (
 """
 
 _INSERT = (
-    """
-WITH input AS (
+    "WITH key AS (SELECT "
+    + KEY_IS_CURRENT
+    + """ AS ok),
+input AS (
   SELECT * FROM unnest(
     %(ord)s::int[], %(code)s::text[], %(long_code)s::text[], %(uuid)s::uuid[],
     %(test_type)s::text[], %(symptom)s::timestamptz[], %(tested)s::timestamptz[],
@@ -105,7 +109,7 @@ ins AS (
   SELECT %(realm_id)s, code, long_code, coalesce(uuid, gen_random_uuid()),
     test_type, symptom, tested, expires, long_expires, %(user_id)s, %(app_id)s,
     external, report, %(now)s, %(now)s
-  FROM input ORDER BY ord
+  FROM input WHERE (SELECT ok FROM key) ORDER BY ord
   ON CONFLICT DO NOTHING
   RETURNING id, uuid, code
 ),
@@ -116,7 +120,7 @@ matched AS (
 ),
 """
     + _COUNTERS_AND_AUDIT.format(rows="matched", shard=STATS_SHARD)
-    + "SELECT ord, id, uuid FROM matched"
+    + "SELECT key.ok, m.ord, m.id, m.uuid FROM key LEFT JOIN matched m ON true"
 )
 
 _RECORD = (
@@ -149,26 +153,35 @@ def _midnight(day: dt.date | None) -> dt.datetime | None:
 
 
 def insert_codes(
-    conn: psycopg.Connection, issuing: Issuing, codes: list[CodeInput]
-) -> dict[int, tuple[int, UUID]]:
-    """Insert codes; return {index: (id, uuid)} for those stored (not colliding)."""
+    conn: psycopg.Connection,
+    issuing: Issuing,
+    codes: list[CodeInput],
+    key_version: str | None = None,
+) -> tuple[bool, dict[int, tuple[int, UUID]]]:
+    """Insert codes; return (key current, {index: (id, uuid)} of those stored).
+
+    With ``key_version`` (a cached API key's), nothing is inserted unless
+    the issuing key is unchanged (KEY_IS_CURRENT), checked in this statement.
+    """
     params = _params(issuing)
     params.update(
-        ord=list(range(len(codes))),
-        code=[c.code for c in codes],
-        long_code=[c.long_code for c in codes],
-        uuid=[c.uuid for c in codes],
-        test_type=[c.test_type for c in codes],
-        symptom=[_midnight(c.symptom_date) for c in codes],
-        tested=[_midnight(c.test_date) for c in codes],
-        expires=[c.expires_at for c in codes],
-        long_expires=[c.long_expires_at for c in codes],
-        external=[c.external_issuer_id for c in codes],
-        report=[c.user_report_id for c in codes],
-        record=[c.record for c in codes],
+        key_version=key_version,
+        ord=array_literal(range(len(codes))),
+        code=array_literal(c.code for c in codes),
+        long_code=array_literal(c.long_code for c in codes),
+        uuid=array_literal(c.uuid for c in codes),
+        test_type=array_literal(c.test_type for c in codes),
+        symptom=array_literal(_midnight(c.symptom_date) for c in codes),
+        tested=array_literal(_midnight(c.test_date) for c in codes),
+        expires=array_literal(c.expires_at for c in codes),
+        long_expires=array_literal(c.long_expires_at for c in codes),
+        external=array_literal(c.external_issuer_id for c in codes),
+        report=array_literal(c.user_report_id for c in codes),
+        record=array_literal(c.record for c in codes),
     )
     rows = conn.execute(_INSERT, params).fetchall()
-    return {ord_: (code_id, uuid) for ord_, code_id, uuid in rows}
+    stored = {row[1]: (row[2], row[3]) for row in rows if row[1] is not None}
+    return rows[0][0], stored
 
 
 def record_issued(conn: psycopg.Connection, issuing: Issuing, ids: list[int]) -> int:

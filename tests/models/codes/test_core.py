@@ -134,3 +134,21 @@ def test_status_and_expire(conn, services):
         codes.expire_code(conn, 1, issued.uuid, later + dt.timedelta(seconds=1)).id
         == issued.id
     )
+
+
+def test_long_codes_spell_the_drawn_number_in_base_36():
+    # 36**3 - 1 is "999" (the last symbol thrice); 1 is "b" then two "a".
+    assert codes.generate_long_code(3, lambda bound: bound - 1) == "999"
+    assert codes.generate_long_code(3, lambda bound: 1) == "baa"
+    assert codes.generate_long_code(16, lambda bound: 0) == "a" * 16
+    bounds = []
+    codes.generate_long_code(16, lambda bound: bounds.append(bound) or 0)
+    assert bounds == [36**16]
+
+
+def test_long_codes_use_every_symbol_in_every_position():
+    seen = [set() for _ in range(8)]
+    for _ in range(2000):
+        for position, char in enumerate(codes.generate_long_code(8)):
+            seen[position].add(char)
+    assert all(len(s) == 36 for s in seen)

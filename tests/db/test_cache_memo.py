@@ -34,14 +34,19 @@ def decode(data):
     return ("decoded", data["n"])
 
 
-def test_a_decoded_value_is_kept_and_not_decoded_again():
-    cache = Memoized(MemoryCache("t", b"h" * 32), shared=False)
+def counting_decoder():
     decoded = []
 
     def counting_decode(data):
         decoded.append(1)
         return decode(data)
 
+    return counting_decode, decoded
+
+
+def test_a_decoded_value_is_kept_and_not_decoded_again():
+    cache = Memoized(MemoryCache("t", b"h" * 32), shared=False)
+    counting_decode, decoded = counting_decoder()
     loader, calls = counting({"n": 1})
     first = cache.fetch_decoded("realm:1", 60, loader, counting_decode)
     again = cache.fetch_decoded("realm:1", 60, loader, counting_decode)
@@ -84,12 +89,7 @@ def test_a_shared_backends_invalidation_is_seen_at_once(redis_cache):
 
 def test_a_shared_value_is_decoded_again_only_when_it_changed(redis_cache):
     here = Memoized(redis_cache, shared=True)
-    decoded = []
-
-    def counting_decode(data):
-        decoded.append(1)
-        return decode(data)
-
+    counting_decode, decoded = counting_decoder()
     loader, calls = counting({"n": 1})
     first = here.fetch_decoded("realm:1", 60, loader, counting_decode)
     assert here.fetch_decoded("realm:1", 60, loader, counting_decode) is first

@@ -23,7 +23,6 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from db.queries.codes import issue_stats as stats_q
 from db.queries.codes import issue_write as write_q
@@ -32,6 +31,13 @@ from db.ratelimit import Decision
 from db.rows import Realm
 from models.codes import core as codes
 from models.codes import sms
+from models.codes.issue_items import (
+    Item,
+    count_issued,
+    count_sms,
+    generate_failed,
+    random_codes,
+)
 from models.codes.issue_rules import (
     Issuer,
     IssueRequest,
@@ -47,7 +53,6 @@ from models.codes.quota import RealmQuota, build_quota
 from models.errors import DomainError, ErrorCode, Reason
 from models.realms.apikeys import StaleApiKey
 from models.services import Services
-from models.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -57,49 +62,6 @@ __all__ += ["batch_wire", "check_maintenance", "rfc1123"]
 PHONE_HMAC = "phone_number_database_hmac"
 NONCE_BYTES = 256
 BATCH_LIMIT = 10
-
-
-@dataclass
-class _Item:
-    """One code on its way: plan, then stored code, then delivery outcome."""
-
-    plan: Plan
-    report_id: int | None = None
-    code: str = ""
-    long_code: str = ""
-    code_id: int | None = None
-    uuid: str = ""
-    message: str = ""
-    error: DomainError | None = None
-    duplicate_report: bool = False
-
-
-def _random_codes(realm: Realm) -> tuple[str, str]:
-    return (
-        codes.generate_short_code(realm.code_length),
-        codes.generate_long_code(realm.long_code_length),
-    )
-
-
-def _generate_failed() -> DomainError:
-    return DomainError(
-        "failed to generate otp code, please try again", ErrorCode.INTERNAL, 500
-    )
-
-
-def _count_issued(realm: Realm, items: list[_Item]) -> None:
-    issued = sum(1 for i in items if i.code_id is not None and i.error is None)
-    if issued:
-        metrics.for_realm(metrics.CODES_ISSUED, realm.id).inc(issued)
-
-
-def _count_sms(realm: Realm, sent: list[_Item]) -> None:
-    label = metrics.realm_label(realm.id)
-    failed = sum(1 for i in sent if i.error is not None)
-    if failed:
-        metrics.SMS_SENT.labels(label, "failed").inc(failed)
-    if len(sent) > failed:
-        metrics.SMS_SENT.labels(label, "sent").inc(len(sent) - failed)
 
 
 class IssueService:
@@ -119,7 +81,7 @@ class IssueService:
         self._sms = sms_client or sms.SmsClient(cfg.sms_api_base_url, cfg.sms_timeout)
         self._quota = quota or build_quota(services)
         self._sleep = sleep
-        self._new_codes = code_source or _random_codes
+        self._new_codes = code_source or random_codes
 
     def issue(
         self,
@@ -139,7 +101,7 @@ class IssueService:
         with self._svc.db.connection() as conn:
             plan = self._plan(conn, realm, issuer, request, now, auto_label=True)
             decision = self._quota.take(realm, conn)
-            item = _Item(plan)
+            item = Item(plan)
             if plan.phone:
                 self._deliver(conn, realm, issuer, [item], now)
             else:
@@ -149,13 +111,20 @@ class IssueService:
             return IssueResult(duplicate_report=True, quota=decision)
         if item.error is not None:
             raise item.error
-        _count_issued(realm, [item])
+        count_issued(realm, [item])
         return self._result(item, now, decision)
 
     def issue_batch(
-        self, realm: Realm, issuer: Issuer, requests: list[IssueRequest]
+        self,
+        realm: Realm,
+        issuer: Issuer,
+        requests: list[IssueRequest],
+        key_version: str | None = None,
     ) -> list[IssueResult | DomainError]:
-        """Issue each request independently (protocol §5.2); SMS in parallel."""
+        """Issue each request independently (protocol §5.2); SMS in parallel.
+
+        ``key_version`` as for :meth:`issue` (codes without SMS, no quota).
+        """
         check_maintenance(self._svc.settings)
         if not realm.allow_bulk_upload:
             raise DomainError(
@@ -171,12 +140,12 @@ class IssueService:
         now = self._svc.clock.now()
         with self._svc.db.connection() as conn:
             staged = self._stage(conn, realm, issuer, requests, now)
-            live = [item for item in staged if isinstance(item, _Item)]
+            live = [item for item in staged if isinstance(item, Item)]
             if any(item.plan.phone for item in live):
                 self._deliver(conn, realm, issuer, live, now)
             elif live:
-                self._write(conn, realm, issuer, live, now)
-        _count_issued(realm, live)
+                self._write(conn, realm, issuer, live, now, key_version)
+        count_issued(realm, live)
         results: list[IssueResult | DomainError] = []
         for item in staged:
             if isinstance(item, DomainError):
@@ -193,9 +162,9 @@ class IssueService:
                 results.append(item.error or self._result(item, now, None))
         return results
 
-    def _stage(self, conn, realm, issuer, requests, now) -> list[_Item | DomainError]:
+    def _stage(self, conn, realm, issuer, requests, now) -> list[Item | DomainError]:
         """Plan every item in order and take quota for each valid one."""
-        staged: list[_Item | DomainError] = []
+        staged: list[Item | DomainError] = []
         seen: set[str] = set()
         for request in requests:
             try:
@@ -207,17 +176,17 @@ class IssueService:
                 self._quota.take(realm, conn)
                 if plan.canonical_uuid:
                     seen.add(plan.canonical_uuid)
-                staged.append(_Item(plan))
+                staged.append(Item(plan))
             except DomainError as ex:
                 staged.append(ex)
             except Exception:  # one broken item must not sink the batch
                 log.exception("batch item failed for realm %s", realm.id)
-                staged.append(_generate_failed())
+                staged.append(generate_failed())
         return staged
 
-    def _deliver(self, conn, realm, issuer, items: list[_Item], now) -> None:
+    def _deliver(self, conn, realm, issuer, items: list[Item], now) -> None:
         """Store, compose and send in one transaction; failed sends are removed."""
-        failed: list[_Item] = []
+        failed: list[Item] = []
         with conn.transaction():
             for item in items:
                 if item.plan.is_user_report:
@@ -240,7 +209,7 @@ class IssueService:
                 with ThreadPoolExecutor(max_workers=len(to_send)) as pool:
                     list(pool.map(self._send, to_send))
             failed = [i for i in stored if i.error is not None]
-            _count_sms(realm, to_send)
+            count_sms(realm, to_send)
             issuing = self._issuing(realm, issuer, now)
             write_q.delete_codes(conn, [i.code_id for i in failed])
             write_q.record_issued(
@@ -258,7 +227,7 @@ class IssueService:
                     error_code=provider_code,
                 )
 
-    def _add_user_report(self, conn, issuer: Issuer, item: _Item) -> None:
+    def _add_user_report(self, conn, issuer: Issuer, item: Item) -> None:
         plan = item.plan
         if issuer.user_initiated and len(issuer.nonce) != NONCE_BYTES:
             item.error = DomainError("nonce must be 256 bytes", ErrorCode.MISSING_NONCE)
@@ -310,7 +279,7 @@ class IssueService:
                     item.error = uuid_conflict(item.plan.uuid)
                 elif owner is not None:
                     # A UUID of another realm must not be revealed.
-                    item.error = _generate_failed()
+                    item.error = generate_failed()
                 else:
                     retry.append(item)
             pending = retry
@@ -319,9 +288,9 @@ class IssueService:
             if attempt < retries:
                 self._sleep(0.05)
         for item in pending:
-            item.error = _generate_failed()
+            item.error = generate_failed()
 
-    def _input(self, conn, secrets, item: _Item, now) -> write_q.CodeInput:
+    def _input(self, conn, secrets, item: Item, now) -> write_q.CodeInput:
         plan = item.plan
         return write_q.CodeInput(
             code=secrets.hmac_first(conn, codes.CODE_HMAC, item.code),
@@ -351,7 +320,7 @@ class IssueService:
             auto_user_report_label=auto_label,
         )
 
-    def _compose(self, item: _Item, now: dt.datetime) -> None:
+    def _compose(self, item: Item, now: dt.datetime) -> None:
         plan = item.plan
         text = sms.render_sms(
             plan.template,
@@ -380,7 +349,7 @@ class IssueService:
                 )
         item.message = text
 
-    def _send(self, item: _Item) -> None:
+    def _send(self, item: Item) -> None:
         plan = item.plan
         try:
             self._sms.send(
@@ -404,7 +373,7 @@ class IssueService:
         )
 
     @staticmethod
-    def _result(item: _Item, now, decision: Decision | None) -> IssueResult:
+    def _result(item: Item, now, decision: Decision | None) -> IssueResult:
         plan = item.plan
         return IssueResult(
             uuid=item.uuid,

@@ -77,3 +77,29 @@ def test_a_disabled_key_with_a_bad_body_is_refused_not_answered(make_api):
     api.post("/api/issue", {"testType": "confirmed"})
     _disable(api)
     assert api.post("/api/issue", raw=b"not json").status_code == 401
+
+
+def _batch(api, items):
+    return api.post("/api/batch-issue", {"codes": items})
+
+
+@pytest.mark.parametrize(
+    "items",
+    [[{"testType": "confirmed"}] * 3, [{"testType": "no-such-type"}] * 2],
+    ids=["valid-items", "only-invalid-items"],
+)
+def test_a_disabled_key_is_refused_by_batch_issue(make_api, items):
+    api = make_api(allow_bulk_upload=True)
+    assert _batch(api, [{"testType": "confirmed"}]).status_code == 200
+    codes = _count(api, CODES)
+    _disable(api)
+    assert _batch(api, items).status_code == 401
+    assert _count(api, CODES) == codes
+
+
+def test_a_live_key_still_hears_why_its_batch_items_failed(make_api):
+    api = make_api(allow_bulk_upload=True)
+    assert _batch(api, [{"testType": "confirmed"}]).status_code == 200
+    resp = _batch(api, [{"testType": "no-such-type"}])
+    assert resp.status_code == 400
+    assert resp.json["codes"][0]["errorCode"]

@@ -33,4 +33,7 @@ def _element(value: Any) -> str:
 
 def array_literal(values: Iterable[Any]) -> str:
     """Return a one-dimensional array literal (None is NULL; cast it in SQL)."""
-    return "{" + ",".join(_element(v) for v in values) + "}"
+    items = list(values)
+    if all(type(v) is int for v in items):  # counters' deltas: the common case
+        return "{" + ",".join(map(str, items)) + "}"
+    return "{" + ",".join(map(_element, items)) + "}"

@@ -89,6 +89,11 @@ def run(args) -> dict:
         env.pop("REDIS_URL", None)
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         creds = stack.bootstrap(env)
+        if args.setup_sql:
+            import psycopg
+
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(args.setup_sql)
         os.environ.clear()
         os.environ.update(env)
         from api.admin.app import get_app as admin_app
@@ -146,6 +151,15 @@ def run(args) -> dict:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(45)
             Path(args.profile).with_suffix(".txt").write_text(out.getvalue())
+        time.sleep(1.2)  # backends flush their table counters about once a second
+        updates = {
+            name: {"updates": upd, "hot": hot}
+            for name, upd, hot in pg.query(
+                "SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
+                " WHERE relname IN ('verification_codes', 'tokens', 'realm_stats',"
+                " 'authorized_app_stats') ORDER BY relname"
+            )
+        }
         n = len(measured)
         return {
             "kind": args.kind,
@@ -154,6 +168,7 @@ def run(args) -> dict:
             "postgresql_ms_per_op": round(pg_cpu / n * 1000, 3),
             "wall_ms": round(wall / n * 1000, 3),
             "profiled": bool(profiler),
+            "row_updates": updates,
         }
 
 
@@ -165,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--analyse", action="store_true", help="ANALYZE first")
     parser.add_argument("--profile", default="", help="write a cProfile here")
+    parser.add_argument(
+        "--setup-sql", default="", help="experiment: SQL run after bootstrap"
+    )
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", "")
     )

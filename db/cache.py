@@ -236,11 +236,18 @@ class Memoized:
         ttl: float,
         loader: Callable[[], Any],
         decode: Callable[[Any], Any],
+        checked_on_use: bool = False,
     ) -> Any:
-        """Return ``decode(value)`` of ``key``, memoised; None is never memoised."""
+        """Return ``decode(value)`` of ``key``, memoised; None is never memoised.
+
+        ``checked_on_use``: the caller verifies the value against the database
+        every time it uses it (an API key's version), so even with a shared
+        backend the memo is trusted until the ttl without asking the backend.
+        """
         now = self._clock()
         hit = self._memo.get(key)
-        if hit is not None and not self._shared and hit[0] > now:
+        local = checked_on_use or not self._shared
+        if hit is not None and local and hit[0] > now:
             return hit[2]
         data = self.inner.fetch(key, ttl, loader)
         if data is None:
@@ -278,13 +285,15 @@ def fetch_decoded(
     ttl: float,
     loader: Callable[[], Any],
     decode: Callable[[Any], Any],
+    checked_on_use: bool = False,
 ) -> Any:
     """Return ``decode`` of the cached value of ``key`` (None when there is none).
 
-    Memoised per process when ``cache`` is :class:`Memoized`.
+    Memoised per process when ``cache`` is :class:`Memoized` (see there for
+    ``checked_on_use``).
     """
     memo = getattr(cache, "fetch_decoded", None)
     if memo is not None:
-        return memo(key, ttl, loader, decode)
+        return memo(key, ttl, loader, decode, checked_on_use)
     data = cache.fetch(key, ttl, loader)
     return None if data is None else decode(data)

@@ -158,8 +158,16 @@ class ApiKeyAuth:
             fresh.append(True)
             return self._lookup(raw)
 
+        # Every use checks the key's version against the database (below, or
+        # in the resource's statement), so the process may trust its memo
+        # without asking a shared cache each time.
         entry = fetch_decoded(
-            self._cache, cache_key, API_KEY_CACHE_SECONDS, load, KeyEntry.decode
+            self._cache,
+            cache_key,
+            API_KEY_CACHE_SECONDS,
+            load,
+            KeyEntry.decode,
+            checked_on_use=True,
         )
         deferred = (
             entry is not None

@@ -140,3 +140,19 @@ def test_backend_helpers_stay_reachable():
     cache = Memoized(inner, shared=False)
     cache.fetch("k:1", 60, lambda: 1)
     assert cache.keys() == inner.keys() and len(cache.keys()) == 1
+
+
+def test_values_checked_on_use_are_trusted_without_asking_a_shared_backend(
+    redis_cache,
+):
+    here = Memoized(redis_cache, shared=True)
+    loader, _ = counting({"n": 1})
+    first = here.fetch_decoded("apikey:x", 60, loader, decode, checked_on_use=True)
+    # Evicted in Redis by someone else: the caller's own check (an API key's
+    # version against the database) is what catches a change, not the cache.
+    redis_cache.delete("apikey:x")
+    newer, calls = counting({"n": 2})
+    again = here.fetch_decoded("apikey:x", 60, newer, decode, checked_on_use=True)
+    assert again is first and calls == []
+    here.delete("apikey:x")  # what the caller does when its check fails
+    assert here.fetch_decoded("apikey:x", 60, newer, decode, True) == ("decoded", 2)

@@ -13,7 +13,6 @@ where the worker's Python CPU goes rather than where its threads wait.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,6 @@ import tempfile
 from pathlib import Path
 
 from bench import loadgen, stack, supply
-from bench.run import KEK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,16 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("py-spy is not installed (make install adds it)")
     work = Path(tempfile.mkdtemp(prefix="encv-flame-"))
     with stack.postgres(work) as dsn:
-        env = {
-            **os.environ,
-            "DATABASE_URL": dsn,
-            "ENCV_KEK": KEK,
-            "ENCV_DATA_DIR": str(work / "data"),
-            "RATE_LIMIT_TYPE": "noop",
-            "ENCV_LOG_LEVEL": "WARNING",
-            "DEV_MODE": "true",
-        }
-        env.pop("REDIS_URL", None)
+        env = stack.surface_env(dsn, work)
         creds = stack.bootstrap(env)
         admin = stack.Surface("adminapi", "adminapi", env, 2, work).start()
         api = stack.Surface("apiserver", "apiserver", env, 2, work).start()

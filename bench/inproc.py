@@ -26,7 +26,6 @@ from pathlib import Path
 
 from bench import procstat, stack
 from bench.loadgen import TEK_HMAC
-from bench.run import KEK
 
 
 def _environ(method: str, path: str, key: str, body: bytes) -> dict:
@@ -77,16 +76,7 @@ def run(args) -> dict:
     """Issue codes, then time ``args.exchanges`` sequential exchanges."""
     work = Path(tempfile.mkdtemp(prefix="encv-inproc-"))
     with stack.postgres(work, args.database_url) as dsn:
-        env = {
-            **os.environ,
-            "DATABASE_URL": dsn,
-            "ENCV_KEK": KEK,
-            "ENCV_DATA_DIR": str(work / "data"),
-            "RATE_LIMIT_TYPE": "noop",
-            "ENCV_LOG_LEVEL": "WARNING",
-            "DEV_MODE": "true",
-        }
-        env.pop("REDIS_URL", None)
+        env = stack.surface_env(dsn, work)
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         creds = stack.bootstrap(env)
         if args.setup_sql:

@@ -36,7 +36,6 @@ from bench.stats import latency_ms, per_op_ms, spread
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "bench" / "reports"
-KEK = "YmVuY2gtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI="  # 32 bytes, bench only
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -98,16 +97,7 @@ class Bench:
         self.args, self.work, self.dsn = args, work, dsn
         self.pg = stack.PgWatch(dsn)
         self.clock = stack.Clock(self.pg)
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": dsn,
-            "ENCV_KEK": KEK,
-            "ENCV_DATA_DIR": str(work / "data"),
-            "RATE_LIMIT_TYPE": "noop",
-            "ENCV_LOG_LEVEL": args.log_level,
-            "DEV_MODE": os.environ.get("DEV_MODE", "true"),  # as `encv up`
-        }
-        self.env.pop("REDIS_URL", None)
+        self.env = stack.surface_env(dsn, work, args.log_level)
         self.metrics = not args.no_metrics
         self.redis = ""
         self.codes: list[str] = []

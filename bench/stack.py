@@ -32,6 +32,29 @@ ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL_APP = "bench.trivial:get_app()"
 
 
+KEK = "YmVuY2gtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI="  # 32 bytes, bench only
+
+
+def surface_env(dsn: str, work: Path, log_level: str = "WARNING") -> dict:
+    """Return the environment the surfaces run with in every bench tool.
+
+    As `encv up` (dev mode unless DEV_MODE says otherwise), on ``dsn``, with
+    rate limiting off so that the work is measured rather than the limiter,
+    and without Redis unless a caller adds REDIS_URL.
+    """
+    env = {
+        **os.environ,
+        "DATABASE_URL": dsn,
+        "ENCV_KEK": KEK,
+        "ENCV_DATA_DIR": str(work / "data"),
+        "RATE_LIMIT_TYPE": "noop",
+        "ENCV_LOG_LEVEL": log_level,
+        "DEV_MODE": os.environ.get("DEV_MODE", "true"),
+    }
+    env.pop("REDIS_URL", None)
+    return env
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that is free right now."""
     with socket.socket() as sock:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import falcon
 
-from api.admin.wire import ISSUE_FIELDS, bind_or_400, issue_request, padding
+from api.admin.wire import (
+    ISSUE_FIELDS,
+    bind_or_400,
+    check_key_before_effects,
+    issue_request,
+    key_issuer,
+    padding,
+)
 from api.common.auth import key_checked_on_error, with_current_key
 from api.common.binding import ANY, OBJECT_LIST, BindError, match_fields
 from models.codes.issue import (
-    Issuer,
     IssueResult,
     IssueService,
     batch_wire,
@@ -45,16 +51,12 @@ class BatchIssueResource:
                 ]
             except BindError as ex:
                 raise DomainError(str(ex), ErrorCode.UNPARSABLE_REQUEST) from None
-            if realm.abuse_prevention_enabled or any(r.phone for r in requests):
-                # Quota and SMS act before the insert: check the cached key now.
-                req.context.confirm_api_key()
+            check_key_before_effects(req, requests)
 
             def issue(version):
-                # After a fresh lookup the key (its name) and realm may differ.
-                app = req.context.app
-                issuer = Issuer.for_api_key(app.id, app.name)
+                # A refresh (changed key) may bring a new name and realm.
                 results = self._issuer.issue_batch(
-                    req.context.realm, issuer, requests, version
+                    req.context.realm, key_issuer(req), requests, version
                 )
                 if version is not None and not any(
                     isinstance(r, IssueResult) for r in results

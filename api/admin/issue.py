@@ -7,13 +7,15 @@ import falcon
 from api.admin.wire import (
     ISSUE_FIELDS,
     bind_or_400,
+    check_key_before_effects,
     issue_request,
+    key_issuer,
     padding,
     set_quota_headers,
 )
 from api.common.auth import key_checked_on_error, with_current_key
 from api.common.errors import internal_error, log_hidden_error
-from models.codes.issue import Issuer, IssueService, check_maintenance
+from models.codes.issue import IssueService, check_maintenance
 from models.codes.quota import QuotaExceeded
 from models.errors import DomainError
 from models.realms.apikeys import KeyType
@@ -37,18 +39,14 @@ class IssueResource:
             with key_checked_on_error(req):
                 check_maintenance(self._settings, realm)
                 request = issue_request(bind_or_400(req, ISSUE_FIELDS))
-                if request.phone or realm.abuse_prevention_enabled:
-                    # The SMS and the quota act before the insert that would
-                    # check the cached key: check it now.
-                    req.context.confirm_api_key()
-
-                def issue(version):
-                    # After a fresh lookup the key (its name) and realm may differ.
-                    app, fresh_realm = req.context.app, req.context.realm
-                    issuer = Issuer.for_api_key(app.id, app.name)
-                    return self._issuer.issue(fresh_realm, issuer, request, version)
-
-                result = with_current_key(req, issue)
+                check_key_before_effects(req, [request])
+                # A refresh (changed key) may bring a new name and realm.
+                result = with_current_key(
+                    req,
+                    lambda version: self._issuer.issue(
+                        req.context.realm, key_issuer(req), request, version
+                    ),
+                )
         except QuotaExceeded as ex:
             set_quota_headers(resp, ex.decision)
             raise

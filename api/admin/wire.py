@@ -8,7 +8,7 @@ from api.common.auth import rfc1123
 from api.common.binding import ANY, BOOL, NUMBER, text
 from api.common.wire import bind_or_400, padding
 from db.ratelimit import Decision
-from models.codes.issue import IssueRequest
+from models.codes.issue import Issuer, IssueRequest
 
 # Lengths: the column's size where the value is stored (issuing_external_id
 # is varchar(255)), otherwise far above any valid value (a date is 10
@@ -28,6 +28,26 @@ ISSUE_FIELDS = {
 UUID_FIELDS = {"uuid": text(64), "padding": ANY}
 
 __all__ = ["ISSUE_FIELDS", "UUID_FIELDS", "bind_or_400", "issue_request", "padding"]
+__all__ += ["check_key_before_effects", "key_issuer"]
+
+
+def check_key_before_effects(
+    req: falcon.Request, requests: list[IssueRequest]
+) -> None:
+    """Check the cached API key now if quota or SMS would act before the insert.
+
+    The issue insert checks a cached key itself (and writes nothing for a
+    changed one), but a realm's quota is spent and an SMS is sent before it:
+    a disabled key must not get that far.
+    """
+    if req.context.realm.abuse_prevention_enabled or any(r.phone for r in requests):
+        req.context.confirm_api_key()
+
+
+def key_issuer(req: falcon.Request) -> Issuer:
+    """Return the issuer of the request's API key (as it stands after a refresh)."""
+    app = req.context.app
+    return Issuer.for_api_key(app.id, app.name)
 
 
 def issue_request(body: dict) -> IssueRequest:

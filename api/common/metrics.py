@@ -19,7 +19,6 @@ from models.telemetry import metrics as m
 
 MAX_REMEMBERED_SERIES = 512
 POOL_SAMPLE_SECONDS = 1.0
-elapsed_clock = time.monotonic
 
 
 def _error_code(resp: falcon.Response) -> str:
@@ -88,8 +87,9 @@ class RequestMetrics:
             realm = getattr(req.context, "realm", None)
             m.QUOTA_REFUSED.labels(m.realm_label(getattr(realm, "id", None))).inc()
         # The pool gauges are a sample: once a second per process is plenty.
-        if self._pool_stats is not None and elapsed_clock() >= self._next_pool_sample:
-            self._next_pool_sample = elapsed_clock() + POOL_SAMPLE_SECONDS
+        now = time.monotonic()
+        if self._pool_stats is not None and now >= self._next_pool_sample:
+            self._next_pool_sample = now + POOL_SAMPLE_SECONDS
             stats = self._pool_stats()
             for state in ("pool_size", "pool_available", "requests_waiting"):
                 m.POOL_CONNECTIONS.labels(state).set(stats.get(state, 0))
